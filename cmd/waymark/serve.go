@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/handlers"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
+)
+
+// serveConfig is everything `waymark serve` reads from flags and the
+// environment.
+type serveConfig struct {
+	addr, adminAddr, baseURL, config string
+	dev, hsts                        bool
+	logLevel                         string
+}
+
+func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c serveConfig
+	fs := flags("serve", "", stderr)
+	fs.StringVar(&c.addr, "addr", ":8080", "address of the public listener")
+	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:8081", "address of the staff listener (posters, QR codes, statistics); loopback unless WAYMARK_ADMIN_TOKEN is set")
+	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public origin used in QR codes and printed addresses, e.g. https://example.org")
+	fs.StringVar(&c.config, "config", "", "config file (TOML); empty runs the embedded demo")
+	fs.BoolVar(&c.dev, "dev", false, "read templates and locales from ./assets and ./locales and reload on change (for translators)")
+	fs.BoolVar(&c.hsts, "hsts", false, "send Strict-Transport-Security on the public listener (see docs/privacy.md before enabling)")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, c.logLevel)
+	if err != nil {
+		return err
+	}
+	src := sources(c.config, c.dev)
+	s, err := pages.Load(src)
+	if err != nil {
+		return err
+	}
+	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts})
+	srv := newServer(c.addr, handlers.PublicRouter(public), log)
+
+	ln, err := net.Listen("tcp", c.addr)
+	if err != nil {
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "config", s.Config.Source, "languages", len(s.Locales), "venues", len(s.Config.Venues))
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	reload := func(why string) {
+		ns, err := pages.Load(src)
+		if err != nil {
+			log.Error("reload failed; still serving the previous version", "why", why, "error", err)
+			return
+		}
+		public.Swap(ns)
+		log.Info("reloaded", "why", why, "venues", len(ns.Config.Venues))
+	}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	var changed <-chan struct{}
+	if c.dev {
+		changed = watch(ctx, watchedPaths(c.config), time.Second)
+	}
+	for {
+		select {
+		case err := <-errc:
+			return err
+		case <-hup:
+			reload("SIGHUP")
+		case <-changed:
+			reload("files changed")
+		case <-ctx.Done():
+			log.Info("shutting down")
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil {
+				return err
+			}
+			if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+				return err
+			}
+			return nil
+		}
+	}
+}
+
+// sources chooses embedded files, or the folders on disk with --dev.
+func sources(config string, dev bool) pages.Sources {
+	if dev {
+		return pages.Sources{Locales: os.DirFS("locales"), Assets: os.DirFS("assets"), ConfigPath: config}
+	}
+	return pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: config}
+}
+
+func watchedPaths(config string) []string {
+	paths := []string{"locales", "assets/templates", "assets/static"}
+	if config != "" {
+		paths = append(paths, config)
+	}
+	return paths
+}
+
+// watch polls modification times. Polling once a second is plenty for a
+// translator pressing reload, and needs no platform-specific watcher.
+func watch(ctx context.Context, paths []string, every time.Duration) <-chan struct{} {
+	out := make(chan struct{}, 1)
+	stamp := func() string {
+		var s string
+		for _, p := range paths {
+			filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+				if err != nil {
+					return nil
+				}
+				if info, err := d.Info(); err == nil {
+					s += fmt.Sprint(path, info.ModTime().UnixNano(), info.Size())
+				}
+				return nil
+			})
+		}
+		return s
+	}
+	go func() {
+		last := stamp()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if now := stamp(); now != last {
+					last = now
+					select {
+					case out <- struct{}{}:
+					default:
+					}
+				}
+			}
+		}
+	}()
+	return out
+}
+
+// newServer sets timeouts and a header limit on a listener, so that slow
+// or oversized requests cannot hold connections open.
+func newServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		// net/http logs TLS and protocol errors with the client's address;
+		// drop them: an address is personal data here.
+		ErrorLog: slog.NewLogLogger(discardHandler{}, slog.LevelError),
+	}
+}
+
+type discardHandler struct{ slog.Handler }
+
+func (discardHandler) Enabled(context.Context, slog.Level) bool { return false }
+
+func newLogger(w io.Writer, level string) (*slog.Logger, error) {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", level)
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: l})), nil
+}

@@ -1,0 +1,170 @@
+// Package handlers serves Waymark over HTTP: the public listener that
+// people reach from a poster, and the staff listener that NGO staff use to
+// print posters and read statistics. routes.go lists every route of both.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
+)
+
+// Public serves the help pages. It holds no personal data and keeps no
+// state about anyone; its only dependency is the current site, swapped whole
+// on reload.
+type Public struct {
+	current atomic.Pointer[live]
+	log     *slog.Logger
+	hsts    bool
+	// scanned is called once for each request of a poster's own URL
+	// (/{CODE}), with the venue's canonical code and nothing else.
+	scanned func(code string)
+}
+
+// live is a site with what the handlers derive from it once.
+type live struct {
+	*pages.Site
+	cspHeader []string
+}
+
+// PublicOptions are the public listener's settings.
+type PublicOptions struct {
+	Log *slog.Logger
+	// HSTS sends Strict-Transport-Security; off by default (docs/privacy.md).
+	HSTS bool
+	// Scanned counts poster scans; nil counts nothing.
+	Scanned func(code string)
+}
+
+// NewPublic returns the public handlers serving s.
+func NewPublic(s *pages.Site, o PublicOptions) *Public {
+	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned}
+	if p.log == nil {
+		p.log = slog.Default()
+	}
+	if p.scanned == nil {
+		p.scanned = func(string) {}
+	}
+	p.Swap(s)
+	return p
+}
+
+// Swap replaces the site that requests see, in one atomic step.
+func (p *Public) Swap(s *pages.Site) {
+	p.current.Store(&live{Site: s, cspHeader: []string{s.CSP}})
+}
+
+// Site returns the site being served.
+func (p *Public) Site() *pages.Site { return p.current.Load().Site }
+
+func (p *Public) site() *live { return p.current.Load() }
+
+// home serves "/": the generic page of the default region.
+func (p *Public) home(c echo.Context) error {
+	s := p.site()
+	return p.render(c, s, s.Config.Default(), nil, "", http.StatusOK)
+}
+
+// venue serves "/{CODE}", the URL a poster's QR code carries. A single
+// segment that names one of the site's languages ("/ar") is the generic
+// page in that language.
+func (p *Public) venue(c echo.Context) error {
+	s := p.site()
+	seg := c.Param("code")
+	if s.IsLanguage(seg) {
+		return p.render(c, s, s.Config.Default(), nil, seg, http.StatusOK)
+	}
+	v, ok := lookup(s, seg)
+	if !ok {
+		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
+	}
+	p.scanned(v.Code)
+	region, _ := s.Config.Region(v.Region)
+	return p.render(c, s, region, v, "", http.StatusOK)
+}
+
+// venueLang serves "/{CODE}/{lang}": the same page in a chosen language.
+func (p *Public) venueLang(c echo.Context) error {
+	s := p.site()
+	v, ok := lookup(s, c.Param("code"))
+	if !ok {
+		return p.render(c, s, s.Config.Default(), nil, c.Param("lang"), http.StatusNotFound)
+	}
+	region, _ := s.Config.Region(v.Region)
+	return p.render(c, s, region, v, c.Param("lang"), http.StatusOK)
+}
+
+func lookup(s *live, raw string) (*site.Venue, bool) {
+	code, ok := site.NormalizeCode(raw)
+	if !ok {
+		return nil, false
+	}
+	return s.Config.Venue(code)
+}
+
+var (
+	htmlType = []string{"text/html; charset=utf-8"}
+	gzipEnc  = []string{"gzip"}
+	varyAll  = []string{"Accept-Encoding, Accept-Language"}
+	bufs     = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+)
+
+// render writes a pre-rendered page. A page never fails to render here:
+// all of them were rendered at start-up.
+func (p *Public) render(c echo.Context, s *live, region *site.Region, v *site.Venue, pathLang string, status int) error {
+	req := c.Request()
+	choice := s.Choose(region, pathLang, req.Header.Get("Accept-Language"), v)
+	if !choice.Known && status == http.StatusOK {
+		status = http.StatusNotFound
+	}
+	slot := ""
+	if v != nil {
+		slot = "/" + v.Code
+	}
+	bp := bufs.Get().(*[]byte)
+	defer bufs.Put(bp)
+	w := c.Response()
+	h := w.Header()
+	h["Content-Type"] = htmlType
+	h["Vary"] = varyAll
+	if acceptsGzip(req.Header.Get("Accept-Encoding")) {
+		*bp = choice.Page.AppendGzip((*bp)[:0], slot)
+		h["Content-Encoding"] = gzipEnc
+	} else {
+		*bp = choice.Page.AppendPlain((*bp)[:0], slot)
+	}
+	h["Content-Length"] = []string{strconv.Itoa(len(*bp))}
+	w.WriteHeader(status)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	_, err := w.Write(*bp)
+	return err
+}
+
+// acceptsGzip reads Accept-Encoding just enough: gzip listed without q=0.
+func acceptsGzip(ae string) bool {
+	for ae != "" {
+		var part string
+		part, ae, _ = strings.Cut(ae, ",")
+		name, params, _ := strings.Cut(part, ";")
+		name = strings.TrimSpace(name)
+		if !strings.EqualFold(name, "gzip") && name != "*" {
+			continue
+		}
+		params = strings.ReplaceAll(params, " ", "")
+		if strings.HasPrefix(params, "q=0") && strings.Trim(strings.TrimPrefix(params, "q=0"), ".0") == "" {
+			return false
+		}
+		return true
+	}
+	return false
+}

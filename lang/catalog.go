@@ -1,0 +1,314 @@
+package lang
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"text/template/parse"
+
+	"github.com/BurntSushi/toml"
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// FileError is a problem in one locale file, named precisely enough for a
+// volunteer translator to find it: file, line and message ID.
+type FileError struct {
+	File    string
+	Line    int
+	ID      string
+	Problem string
+}
+
+func (e *FileError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.ID != "" {
+		fmt.Fprintf(&b, ": message %q", e.ID)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Problem)
+	return b.String()
+}
+
+// Status records whether a native speaker has reviewed a translation.
+type Status struct {
+	Status string `toml:"status"` // "reviewed" or "draft"
+	By     string `toml:"by"`
+	Date   string `toml:"date"`
+}
+
+// Locale is one language's messages, ready to translate pages.
+type Locale struct {
+	Tag    language.Tag
+	ID     string // the tag as written in file names and URLs: "zh-Hans"
+	Name   string // in its own language and script
+	Dir    string // "ltr" or "rtl"
+	Status Status
+	File   string
+	// Messages as read, with plural forms, for the translators' report.
+	Messages map[string]*Message
+	// Plural is the CLDR plural categories of the language.
+	Plural []string
+
+	localizer *i18n.Localizer
+}
+
+// Draft reports whether the translation still awaits a native speaker.
+func (l *Locale) Draft() bool { return l.Status.Status != "reviewed" }
+
+// Message is one translated message as written in its file.
+type Message struct {
+	ID    string
+	Line  int
+	Hash  string
+	Forms map[string]string // plural category -> text
+	Desc  string
+}
+
+// Catalog is every locale file, loaded and checked for breakage.
+type Catalog struct {
+	bundle  *i18n.Bundle
+	locales map[string]*Locale
+	order   []string
+}
+
+// Load reads active.<tag>.json files and status.toml from fsys. A file
+// that cannot be used (bad JSON, bad tag, a message whose template does
+// not parse) is an error naming file, line and message; content problems
+// that still render safely (a stale or missing message) are left to Check.
+func Load(fsys fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "active.*.json")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	bundle := i18n.NewBundle(language.English)
+	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
+	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}}
+	statuses, err := loadStatus(fsys)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	// English first: every other file is read against it.
+	slices.SortStableFunc(names, func(a, b string) int {
+		return boolInt(a != "active."+Source+".json") - boolInt(b != "active."+Source+".json")
+	})
+	for _, name := range names {
+		loc, err := c.loadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		loc.Status = statuses[loc.ID]
+		if loc.Status.Status == "" {
+			loc.Status.Status = "draft"
+		}
+		c.locales[loc.ID] = loc
+		c.order = append(c.order, loc.ID)
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	if c.locales[Source] == nil {
+		return nil, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source)
+	}
+	for _, loc := range c.locales {
+		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
+	}
+	return c, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func (c *Catalog) loadFile(fsys fs.FS, name string) (*Locale, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	id := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
+	tag, err := language.Parse(id)
+	if err != nil || tag == language.Und {
+		return nil, &FileError{File: name, Problem: fmt.Sprintf("%q is not a language tag (name files active.<tag>.json, e.g. active.ar.json)", id)}
+	}
+	if tag.String() != id {
+		return nil, &FileError{File: name, Problem: fmt.Sprintf("write the language tag as %q", tag.String())}
+	}
+	msgs, err := readMessages(name, data)
+	if err != nil {
+		return nil, err
+	}
+	plural := pluralCategories(tag)
+	if len(plural) == 0 {
+		return nil, &FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example fa, not prs)", id)}
+	}
+	for _, m := range msgs {
+		for form, text := range m.Forms {
+			if !slices.Contains(allForms, form) {
+				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: fmt.Sprintf("unknown key %q (use description, hash, zero, one, two, few, many, other)", form)}
+			}
+			if _, err := parse.Parse(m.ID, text, "{{", "}}"); err != nil {
+				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: "placeholder does not parse: " + cleanTemplateErr(err)}
+			}
+		}
+	}
+	mf, err := i18n.ParseMessageFileBytes(data, name, map[string]i18n.UnmarshalFunc{"json": json.Unmarshal})
+	if err != nil {
+		return nil, &FileError{File: name, Problem: err.Error()}
+	}
+	if err := c.bundle.AddMessages(tag, mf.Messages...); err != nil {
+		return nil, &FileError{File: name, Problem: err.Error()}
+	}
+	byID := make(map[string]*Message, len(msgs))
+	for _, m := range msgs {
+		byID[m.ID] = m
+	}
+	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, nil
+}
+
+var allForms = []string{"zero", "one", "two", "few", "many", "other"}
+
+func cleanTemplateErr(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 {
+		return s[i+2:]
+	}
+	return s
+}
+
+// readMessages decodes a go-i18n JSON file, keeping each message's line so
+// that later checks can point at it.
+func readMessages(name string, data []byte) ([]*Message, error) {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(data, &raw); err != nil {
+		line := 0
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &se):
+			line = lineAt(data, se.Offset)
+		case errors.As(err, &te):
+			line = lineAt(data, te.Offset)
+		}
+		return nil, &FileError{File: name, Line: line, Problem: "not valid JSON: " + err.Error()}
+	}
+	var out []*Message
+	for id, body := range raw {
+		line := lineOfID(data, id)
+		m := &Message{ID: id, Line: line, Forms: map[string]string{}}
+		var s string
+		if err := json.Unmarshal(body, &s); err == nil {
+			m.Forms["other"] = s
+			out = append(out, m)
+			continue
+		}
+		var obj map[string]string
+		if err := json.Unmarshal(body, &obj); err != nil {
+			return nil, &FileError{File: name, Line: line, ID: id, Problem: "want a text or an object of texts"}
+		}
+		for k, v := range obj {
+			switch k {
+			case "description":
+				m.Desc = v
+			case "hash":
+				m.Hash = v
+			case "id", "leftdelim", "rightdelim":
+				return nil, &FileError{File: name, Line: line, ID: id, Problem: fmt.Sprintf("key %q is not allowed here", k)}
+			default:
+				m.Forms[k] = v
+			}
+		}
+		if len(m.Forms) == 0 {
+			return nil, &FileError{File: name, Line: line, ID: id, Problem: "has no text (add \"other\")"}
+		}
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Line < out[j].Line })
+	return out, nil
+}
+
+func lineAt(data []byte, offset int64) int {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+func lineOfID(data []byte, id string) int {
+	key, _ := json.Marshal(id)
+	i := bytes.Index(data, append(key, ':'))
+	if i < 0 {
+		i = bytes.Index(data, key)
+	}
+	if i < 0 {
+		return 0
+	}
+	return lineAt(data, int64(i))
+}
+
+func loadStatus(fsys fs.FS) (map[string]Status, error) {
+	data, err := fs.ReadFile(fsys, "status.toml")
+	if errors.Is(err, fs.ErrNotExist) {
+		return map[string]Status{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var raw map[string]struct {
+		Status string `toml:"status"`
+		By     string `toml:"by"`
+		Date   any    `toml:"date"`
+	}
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		var perr toml.ParseError
+		if errors.As(err, &perr) {
+			return nil, &FileError{File: "status.toml", Line: perr.Position.Line, Problem: perr.Message}
+		}
+		return nil, &FileError{File: "status.toml", Problem: err.Error()}
+	}
+	out := map[string]Status{}
+	for tag, s := range raw {
+		if s.Status != "reviewed" && s.Status != "draft" {
+			return nil, &FileError{File: "status.toml", ID: tag, Problem: fmt.Sprintf("status %q: want \"reviewed\" or \"draft\"", s.Status)}
+		}
+		date := ""
+		if s.Date != nil {
+			date = fmt.Sprint(s.Date)
+			if t, ok := s.Date.(interface{ Format(string) string }); ok {
+				date = t.Format("2006-01-02")
+			}
+		}
+		out[tag] = Status{Status: s.Status, By: s.By, Date: date}
+	}
+	return out, nil
+}
+
+// Locale returns the locale with the given tag ("ar", "zh-Hans").
+func (c *Catalog) Locale(id string) (*Locale, bool) {
+	l, ok := c.locales[id]
+	return l, ok
+}
+
+// Has reports whether a locale file exists for the tag.
+func (c *Catalog) Has(id string) bool { _, ok := c.locales[id]; return ok }
+
+// IDs returns every loaded locale, English first.
+func (c *Catalog) IDs() []string { return c.order }
+
+// English returns the source locale.
+func (c *Catalog) English() *Locale { return c.locales[Source] }

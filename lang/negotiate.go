@@ -1,0 +1,84 @@
+package lang
+
+import (
+	"golang.org/x/text/language"
+)
+
+// maxAcceptTags bounds the work a hostile Accept-Language header can cause.
+const maxAcceptTags = 16
+
+// Negotiator picks one of the site's languages for a request.
+type Negotiator struct {
+	tags    []language.Tag
+	matcher language.Matcher
+}
+
+// NewNegotiator builds a negotiator over the given supported tags.
+func NewNegotiator(tags []language.Tag) *Negotiator {
+	return &Negotiator{tags: tags, matcher: language.NewMatcher(tags)}
+}
+
+// Match returns the supported tag closest to t, if close enough to read.
+//
+// x/text rates a related but different language as Low or No (ru against
+// uk), and a page in the wrong language is worse than one in the default:
+// so only High and Exact matches count, plus Low between scripts of one
+// language (zh-Hant against zh-Hans: a Traditional-Chinese reader reads
+// Simplified far better than English).
+func (n *Negotiator) Match(t language.Tag) (int, bool) {
+	_, i, conf := n.matcher.Match(t)
+	switch conf {
+	case language.Exact, language.High:
+		return i, true
+	case language.Low:
+		b1, _ := t.Base()
+		b2, _ := n.tags[i].Base()
+		return i, b1 == b2
+	}
+	return 0, false
+}
+
+// Parse reads a language tag from a URL path segment, case-insensitively.
+func (n *Negotiator) Parse(s string) (int, bool) {
+	if s == "" || len(s) > 35 {
+		return 0, false
+	}
+	t, err := language.Parse(s)
+	if err != nil {
+		return 0, false
+	}
+	// A path names a language exactly; a near match would hide a typo.
+	for i, sup := range n.tags {
+		if sup == t {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Accept chooses from an Accept-Language header: the first language, in
+// the reader's order of preference, that the site has. ok is false when
+// the header names none of them (or cannot be read), so that the caller
+// falls back to the venue's own first language.
+func (n *Negotiator) Accept(header string) (int, bool) {
+	if header == "" || len(header) > 4096 {
+		return 0, false
+	}
+	tags, q, err := language.ParseAcceptLanguage(header)
+	if err != nil {
+		return 0, false
+	}
+	if len(tags) > maxAcceptTags {
+		tags, q = tags[:maxAcceptTags], q[:maxAcceptTags]
+	}
+	// ParseAcceptLanguage returns tags sorted by descending weight.
+	for k, t := range tags {
+		if q[k] <= 0 {
+			continue
+		}
+		if i, ok := n.Match(t); ok {
+			return i, true
+		}
+	}
+	return 0, false
+}

@@ -1,0 +1,50 @@
+package lang
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// pluralCategories returns the CLDR plural categories that go-i18n uses for
+// a language. go-i18n keeps its rule table internal, so we ask it: a probe
+// message carries every category's name as its text, and counting through
+// integers and decimals shows which ones it picks. The answer is the rule
+// that Localize will apply, which is what a translator must satisfy.
+func pluralCategories(tag language.Tag) []string {
+	b := i18n.NewBundle(tag)
+	probe := &i18n.Message{ID: "p", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"}
+	if err := b.AddMessages(tag, probe); err != nil {
+		return nil
+	}
+	loc := i18n.NewLocalizer(b, tag.String())
+	seen := map[string]bool{}
+	try := func(count any) {
+		s, err := loc.Localize(&i18n.LocalizeConfig{MessageID: "p", PluralCount: count})
+		if err == nil {
+			seen[s] = true
+		}
+	}
+	for i := 0; i <= 200; i++ {
+		try(i)
+	}
+	for _, n := range []int{1000, 10000, 100000, 1000000, 2000000} {
+		try(n)
+	}
+	for i := 0; i <= 30; i++ {
+		try(strconv.Itoa(i) + ".5")
+		try(strconv.Itoa(i) + ".0")
+	}
+	var out []string
+	for _, f := range allForms {
+		if seen[f] {
+			out = append(out, f)
+		}
+	}
+	if !slices.Contains(out, "other") {
+		return nil
+	}
+	return out
+}

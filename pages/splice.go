@@ -1,0 +1,157 @@
+package pages
+
+import (
+	"bytes"
+	"compress/flate"
+	"encoding/binary"
+	"hash/crc32"
+)
+
+// A Page is one pre-rendered page shared by every venue of a region in one
+// language. Venue pages differ only in their own path ("/K7Q2M") inside the
+// language links, so the page is kept as static segments with a slot
+// between each pair, and memory grows with regions × languages, not venues.
+//
+// The gzip form is spliced without compressing anything per request: each
+// segment was deflated once, ending on a byte boundary (a sync flush), and
+// the slot goes in as a tiny stored block. The gzip trailer's CRC-32 is
+// combined from the segments' precomputed CRCs in a few hundred
+// operations, instead of hashing the whole page again.
+type Page struct {
+	segs    [][]byte // uncompressed, len(slots)+1
+	deflate [][]byte // each segment deflated; the last one ends the stream
+	crcs    []uint32
+	ops     []uint32 // x^(8·len) mod P for each segment, for crcCombine
+	size    int      // uncompressed bytes without slots
+
+	// The page with an empty slot (the generic page), ready as it is.
+	plainEmpty, gzipEmpty []byte
+}
+
+// slotMarker is rendered where a venue's path goes. It is made of letters
+// that no escaper changes, and never occurs in real content.
+const slotMarker = "/WmSlotQx9"
+
+func newPage(rendered []byte) *Page {
+	parts := bytes.Split(rendered, []byte(slotMarker))
+	p := &Page{}
+	for i, seg := range parts {
+		p.segs = append(p.segs, seg)
+		p.crcs = append(p.crcs, crc32.ChecksumIEEE(seg))
+		p.ops = append(p.ops, x2nmodp(uint64(len(seg)), 3))
+		p.size += len(seg)
+		var buf bytes.Buffer
+		zw, _ := flate.NewWriter(&buf, flate.BestCompression)
+		zw.Write(seg)
+		if i == len(parts)-1 {
+			zw.Close()
+		} else {
+			zw.Flush()
+		}
+		p.deflate = append(p.deflate, buf.Bytes())
+	}
+	p.plainEmpty = p.AppendPlain(nil, "")
+	p.gzipEmpty = p.appendGzip(nil, "")
+	return p
+}
+
+// PlainLen is the length of the page with the given slot.
+func (p *Page) PlainLen(slot string) int { return p.size + len(slot)*(len(p.segs)-1) }
+
+// AppendPlain appends the uncompressed page with slot filled in.
+func (p *Page) AppendPlain(dst []byte, slot string) []byte {
+	if slot == "" && p.plainEmpty != nil {
+		return append(dst, p.plainEmpty...)
+	}
+	for i, seg := range p.segs {
+		if i > 0 {
+			dst = append(dst, slot...)
+		}
+		dst = append(dst, seg...)
+	}
+	return dst
+}
+
+// AppendGzip appends the gzip-compressed page with slot filled in.
+func (p *Page) AppendGzip(dst []byte, slot string) []byte {
+	if slot == "" && p.gzipEmpty != nil {
+		return append(dst, p.gzipEmpty...)
+	}
+	return p.appendGzip(dst, slot)
+}
+
+var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
+
+func (p *Page) appendGzip(dst []byte, slot string) []byte {
+	dst = append(dst, gzipHeader...)
+	slotCRC := crc32.ChecksumIEEE([]byte(slot))
+	slotOp := x2nmodp(uint64(len(slot)), 3)
+	var crc uint32
+	for i, z := range p.deflate {
+		if i > 0 && slot != "" {
+			// A stored block: BFINAL=0, BTYPE=00, then LEN and its complement.
+			n := uint16(len(slot))
+			dst = append(dst, 0, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
+			dst = append(dst, slot...)
+			crc = multmodp(slotOp, crc) ^ slotCRC
+		}
+		dst = append(dst, z...)
+		crc = multmodp(p.ops[i], crc) ^ p.crcs[i]
+	}
+	dst = binary.LittleEndian.AppendUint32(dst, crc)
+	return binary.LittleEndian.AppendUint32(dst, uint32(p.PlainLen(slot)))
+}
+
+// String returns the page with an empty slot, for tests and export.
+func (p *Page) String() string { return string(p.plainEmpty) }
+
+// HasSlot reports whether the page has venue-specific parts at all.
+func (p *Page) HasSlot() bool { return len(p.segs) > 1 }
+
+// CRC-32 combination, after zlib's crc32_combine (multmodp, x2nmodp):
+// polynomial arithmetic modulo the CRC-32 polynomial, reflected.
+const crcPoly = 0xedb88320
+
+var x2nTable = func() (t [32]uint32) {
+	p := uint32(1) << 30 // x^1
+	t[0] = p
+	for n := 1; n < 32; n++ {
+		p = multmodp(p, p)
+		t[n] = p
+	}
+	return t
+}()
+
+// multmodp returns a·b mod P.
+func multmodp(a, b uint32) uint32 {
+	m := uint32(1) << 31
+	var p uint32
+	for {
+		if a&m != 0 {
+			p ^= b
+			if a&(m-1) == 0 {
+				break
+			}
+		}
+		m >>= 1
+		if b&1 != 0 {
+			b = b>>1 ^ crcPoly
+		} else {
+			b >>= 1
+		}
+	}
+	return p
+}
+
+// x2nmodp returns x^(n·2^k) mod P.
+func x2nmodp(n uint64, k uint) uint32 {
+	p := uint32(1) << 31 // x^0
+	for n != 0 {
+		if n&1 != 0 {
+			p = multmodp(x2nTable[k&31], p)
+		}
+		n >>= 1
+		k++
+	}
+	return p
+}

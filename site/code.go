@@ -1,0 +1,51 @@
+package site
+
+import "strings"
+
+// Poster codes use Crockford's base-32 alphabet: digits and upper-case letters
+// without I, L, O and U. People copy codes from worn posters by hand, so the
+// letters that look like digits are read as those digits instead of rejected.
+const codeAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// Code lengths: short enough to type from a poster, long enough that a typo
+// rarely lands on another venue.
+const (
+	MinCodeLen = 4
+	MaxCodeLen = 12
+)
+
+// NormalizeCode returns the canonical form of a poster code typed or scanned
+// in any case, with O read as 0, I and L as 1, and hyphens and spaces (which
+// people add when copying) dropped. ok is false when the input cannot be a
+// code at all; the caller then shows the default help page.
+func NormalizeCode(s string) (code string, ok bool) {
+	if len(s) < MinCodeLen || len(s) > MaxCodeLen*2 {
+		return "", false
+	}
+	var buf [MaxCodeLen]byte
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '-' || c == ' ':
+			continue
+		case 'a' <= c && c <= 'z':
+			c -= 'a' - 'A'
+		}
+		switch c {
+		case 'O':
+			c = '0'
+		case 'I', 'L':
+			c = '1'
+		}
+		if strings.IndexByte(codeAlphabet, c) < 0 || n == MaxCodeLen {
+			return "", false
+		}
+		buf[n] = c
+		n++
+	}
+	if n < MinCodeLen {
+		return "", false
+	}
+	return string(buf[:n]), true
+}

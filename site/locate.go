@@ -1,0 +1,122 @@
+package site
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/BurntSushi/toml"
+)
+
+// locator finds the line of a table or key in the TOML text. The TOML
+// decoder reports lines only for syntax errors; validation errors need them
+// too, because "region 3, helpline 2" means little to a person editing a file.
+type locator struct {
+	lines []string
+	// blocks maps "regions/0", "regions/0/helplines/1" to [start, end) lines.
+	blocks map[string][2]int
+}
+
+var headerRE = regexp.MustCompile(`^\s*\[\[\s*([A-Za-z0-9_.]+)\s*\]\]`)
+
+func newLocator(data []byte) *locator {
+	l := &locator{lines: strings.Split(string(data), "\n"), blocks: map[string][2]int{}}
+	counts := map[string]int{}
+	parentIdx := map[string]int{}
+	var open string
+	for i, line := range l.lines {
+		m := headerRE.FindStringSubmatch(line)
+		if m == nil {
+			if strings.HasPrefix(strings.TrimSpace(line), "[") && open != "" {
+				l.close(open, i)
+				open = ""
+			}
+			continue
+		}
+		if open != "" {
+			l.close(open, i)
+		}
+		parts := strings.Split(m[1], ".")
+		var key string
+		if len(parts) == 1 {
+			key = parts[0] + "/" + strconv.Itoa(counts[parts[0]])
+			counts[parts[0]]++
+			parentIdx[parts[0]] = counts[parts[0]] - 1
+			// A new parent restarts its children's numbering.
+			for k := range counts {
+				if strings.HasPrefix(k, parts[0]+".") {
+					delete(counts, k)
+				}
+			}
+		} else {
+			child := m[1]
+			key = parts[0] + "/" + strconv.Itoa(parentIdx[parts[0]]) + "/" + parts[1] + "/" + strconv.Itoa(counts[child])
+			counts[child]++
+		}
+		l.blocks[key] = [2]int{i, len(l.lines)}
+		open = key
+	}
+	return l
+}
+
+func (l *locator) close(key string, end int) {
+	b := l.blocks[key]
+	b[1] = end
+	l.blocks[key] = b
+	// A child's end also bounds nothing of its parent: parents span their
+	// children, so only the innermost open block is tracked.
+}
+
+// find returns the 1-based line of key inside block, or of the block header.
+func (l *locator) find(block, key string) int {
+	b, ok := l.blocks[block]
+	if !ok {
+		return 0
+	}
+	if key != "" {
+		re := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)
+		for i := b[0] + 1; i < b[1]; i++ {
+			if re.MatchString(l.lines[i]) {
+				return i + 1
+			}
+		}
+	}
+	return b[0] + 1
+}
+
+func (l *locator) in(table string, i int, key string) int {
+	return l.find(table+"/"+strconv.Itoa(i), key)
+}
+
+func (l *locator) in2(table string, i int, child string, j int, key string) int {
+	return l.find(table+"/"+strconv.Itoa(i)+"/"+child+"/"+strconv.Itoa(j), key)
+}
+
+// top finds a top-level key, which TOML requires before the first table.
+func (l *locator) top(key string) int {
+	re := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)
+	for i, line := range l.lines {
+		if headerRE.MatchString(line) {
+			break
+		}
+		if re.MatchString(line) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// key finds the line of an undecoded key such as regions.helplines.phone.
+func (l *locator) key(k toml.Key) int {
+	if len(k) == 0 {
+		return 0
+	}
+	last := k[len(k)-1]
+	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(last) + `"?\s*=`)
+	for i, line := range l.lines {
+		if re.MatchString(line) {
+			return i + 1
+		}
+	}
+	return 0
+}
