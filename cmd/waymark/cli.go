@@ -24,6 +24,7 @@ func commands() []command {
 		{"serve", "run the public site and the staff listener (the default)", runServe},
 		{"venues", "print one venue a line: code, region, languages, name", runVenues},
 		{"check", "validate a config file and the locale files", runCheck},
+		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
 	}
 }
 
