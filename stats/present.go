@@ -1,0 +1,175 @@
+package stats
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+	"unicode"
+)
+
+// DefaultThreshold is the smallest daily count shown exactly. Smaller
+// non-zero counts are shown as "fewer than 5".
+//
+// Why: at a quiet venue, a single scan on a given day can be tied to the one
+// person who was seen near the poster that day, and that person may be in
+// danger if whoever controls them learns they looked for help. Showing
+// "fewer than 5" keeps the count useful (the poster is being noticed) without
+// confirming any one person's scan. Zero is shown as "0": it says nothing
+// about anyone.
+const DefaultThreshold = 5
+
+// suppressed reports whether count must be hidden under threshold. A
+// threshold of 1 or less disables suppression.
+func suppressed(count uint64, threshold int) bool {
+	return count > 0 && threshold > 1 && count < uint64(threshold)
+}
+
+// Display formats a count for people: the number itself, or "fewer than N"
+// for 1..N-1 where N is threshold (see DefaultThreshold for why).
+func Display(count uint64, threshold int) string {
+	if suppressed(count, threshold) {
+		return "fewer than " + strconv.Itoa(threshold)
+	}
+	return strconv.FormatUint(count, 10)
+}
+
+// displayCompact is Display for CSV cells: "<5" sorts and filters better in
+// a spreadsheet than a phrase.
+func displayCompact(count uint64, threshold int) string {
+	if suppressed(count, threshold) {
+		return "<" + strconv.Itoa(threshold)
+	}
+	return strconv.FormatUint(count, 10)
+}
+
+// WriteCSV writes rows as CSV with the header "day,venue,scans", sorted by
+// day and venue, with counts under threshold written as "<N".
+func WriteCSV(w io.Writer, rows []Row, threshold int) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"day", "venue", "scans"}); err != nil {
+		return err
+	}
+	for _, r := range sortedCopy(rows) {
+		if err := cw.Write([]string{r.Day, r.Code, displayCompact(r.Count, threshold)}); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// WriteTable writes rows as an aligned text table, one line per venue per
+// day, followed by a total per venue.
+//
+// A total is computed only from what the table already shows. Were it
+// exact while some of its days read "fewer than N", subtracting the visible
+// days would give back the hidden ones (one hidden day: its exact count;
+// five hidden days totalling 5: one scan each). So a venue with any hidden
+// day gets "at least X", X being its exact days plus one per hidden day.
+func WriteTable(w io.Writer, rows []Row, threshold int) error {
+	rows = sortedCopy(rows)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if len(rows) == 0 {
+		fmt.Fprintln(tw, "No scans recorded.")
+		return tw.Flush()
+	}
+
+	type total struct {
+		exact  uint64 // sum of the days shown exactly
+		hidden uint64 // number of days shown as "fewer than N"
+	}
+	totals := make(map[string]*total)
+	var codes []string
+
+	fmt.Fprintln(tw, "DAY\tVENUE\tSCANS")
+	for _, r := range rows {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Day, printable(r.Code), Display(r.Count, threshold))
+		t := totals[r.Code]
+		if t == nil {
+			t = new(total)
+			totals[r.Code] = t
+			codes = append(codes, r.Code)
+		}
+		if suppressed(r.Count, threshold) {
+			t.hidden++
+		} else {
+			t.exact = saturatingAdd(t.exact, r.Count)
+		}
+	}
+
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	// A second tabwriter, so the totals get their own column widths.
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\nVENUE\tTOTAL")
+	slices.Sort(codes)
+	for _, code := range codes {
+		t := totals[code]
+		s := strconv.FormatUint(t.exact, 10)
+		if t.hidden > 0 {
+			s = "at least " + strconv.FormatUint(saturatingAdd(t.exact, t.hidden), 10)
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", printable(code), s)
+	}
+	return tw.Flush()
+}
+
+// printable replaces control characters so that a malformed code cannot
+// move the cursor or clear the terminal of whoever runs `waymark stats`.
+func printable(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return '?'
+		}
+		return r
+	}, s)
+}
+
+func sortedCopy(rows []Row) []Row {
+	rows = slices.Clone(rows)
+	sortRows(rows)
+	return rows
+}
+
+// DayCount is one bar of a chart: the scans on one UTC day.
+type DayCount struct {
+	Day   string // UTC date, DayLayout
+	Count uint64
+}
+
+// DaySeries turns rows into one entry per day for the days UTC days ending
+// with the day containing end, oldest first, with zero for days without
+// scans. With code == "" it sums all venues.
+//
+// A chart of all venues together is a different aggregate from the
+// per-venue table; showing both to the same audience lets a reader subtract
+// one from the other, so pick one granularity per page where counts are low.
+func DaySeries(rows []Row, code string, end time.Time, days int) []DayCount {
+	if days <= 0 {
+		return nil
+	}
+	last := unixDay(end)
+	first := last - int64(days) + 1
+	out := make([]DayCount, days)
+	index := make(map[string]int, days)
+	for i := range out {
+		out[i].Day = dayString(first + int64(i))
+		index[out[i].Day] = i
+	}
+	for _, r := range rows {
+		if code != "" && r.Code != code {
+			continue
+		}
+		if i, ok := index[r.Day]; ok {
+			out[i].Count = saturatingAdd(out[i].Count, r.Count)
+		}
+	}
+	return out
+}
