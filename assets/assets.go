@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed templates static
+//go:embed templates static fonts/*.woff
 var files embed.FS
 
 // FS returns the embedded assets; `waymark serve --dev` uses the folder on

@@ -24,6 +24,9 @@ func commands() []command {
 		{"serve", "run the public site and the staff listener (the default)", runServe},
 		{"venues", "print one venue a line: code, region, languages, name", runVenues},
 		{"check", "validate a config file and the locale files", runCheck},
+		{"qr", "write a venue's QR code as SVG or PNG", runQR},
+		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
+		{"posters", "print every venue's poster to PDF into a folder", runPosters},
 		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
 	}
 }
