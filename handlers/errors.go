@@ -86,6 +86,7 @@ func (p *Public) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Error(err)
 			err = nil
 		}
+		p.metrics.Observe("public", c.Path(), c.Response().Status)
 		if p.log.Enabled(c.Request().Context(), slog.LevelDebug) {
 			p.log.Debug("request", "route", c.Path(), "status", c.Response().Status, "duration", time.Since(start))
 		}

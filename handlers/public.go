@@ -24,6 +24,7 @@ type Public struct {
 	current atomic.Pointer[live]
 	log     *slog.Logger
 	hsts    bool
+	metrics *Metrics
 	// scanned is called once for each request of a poster's own URL
 	// (/{CODE}), with the venue's canonical code and nothing else.
 	scanned func(code string)
@@ -42,11 +43,13 @@ type PublicOptions struct {
 	HSTS bool
 	// Scanned counts poster scans; nil counts nothing.
 	Scanned func(code string)
+	// Metrics counts requests by route and status; nil counts nothing.
+	Metrics *Metrics
 }
 
 // NewPublic returns the public handlers serving s.
 func NewPublic(s *pages.Site, o PublicOptions) *Public {
-	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned}
+	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics}
 	if p.log == nil {
 		p.log = slog.Default()
 	}

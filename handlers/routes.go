@@ -4,10 +4,14 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
 )
 
 // PublicRouter lists every route of the public listener. Paths and titles
-// are neutral (no word such as "help" or "exit"): browsers keep them.
+// are neutral (no word such as "help" or "exit"): browsers keep them. The
+// public listener is never rate-limited: a person in danger must not be
+// turned away.
 func PublicRouter(p *Public) *echo.Echo {
 	e := newEcho()
 	e.HTTPErrorHandler = p.errorHandler
@@ -19,6 +23,34 @@ func PublicRouter(p *Public) *echo.Echo {
 	e.Match(get, "/", p.home)
 	e.Match(get, "/:code", p.venue)
 	e.Match(get, "/:code/:lang", p.venueLang)
+	return e
+}
+
+// StaffRouter lists every route of the staff listener, which binds to
+// loopback unless a token protects it. Requests are rate-limited per
+// client, in memory, because printing a poster starts a browser tab.
+func StaffRouter(s *Staff) *echo.Echo {
+	e := newEcho()
+	e.HTTPErrorHandler = s.staffError
+	e.Use(middleware.Recover(), s.staffHeaders, s.requireToken, s.observe)
+	e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(s.rateLimit), Burst: s.rateBurst}),
+		IdentifierExtractor: clientKey,
+	}))
+
+	// Venues, posters and QR codes.
+	e.GET("/", s.index)
+	e.GET("/posters", s.allPosters)
+	e.GET("/venues/:code/poster", s.posterHTML)
+	e.GET("/venues/:code/poster.pdf", s.posterPDF)
+	e.GET("/venues/:code/qr.svg", s.qrSVG)
+	e.GET("/venues/:code/qr.png", s.qrPNG)
+
+	// Scan statistics and metrics.
+	e.GET("/stats", s.statsPage)
+	e.GET("/stats.csv", s.statsCSV)
+	e.GET("/metrics", echo.WrapHandler(s.metricsHandler()))
 	return e
 }
 

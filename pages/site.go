@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
 	"strings"
 	"time"
 
@@ -100,6 +101,8 @@ var funcs = template.FuncMap{
 	"dial": site.Dial,
 	"ltr":  func(s string) lang.LTR { return lang.LTR(s) },
 	"date": func(t time.Time) string { return t.Format("2006-01-02") },
+	"has":  slices.Contains[[]string],
+	"sub":  func(a, b int) int { return a - b },
 }
 
 // Render executes a named template into bytes.

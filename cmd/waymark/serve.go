@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,12 +20,17 @@ import (
 	"github.com/waymark/waymark/handlers"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
+	"github.com/waymark/waymark/qr"
+	"github.com/waymark/waymark/stats"
 )
 
 // serveConfig is everything `waymark serve` reads from flags and the
 // environment.
 type serveConfig struct {
 	addr, adminAddr, baseURL, config string
+	dataDir                          string
+	flushEvery                       time.Duration
 	dev, hsts                        bool
 	logLevel                         string
 }
@@ -39,8 +45,17 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.dev, "dev", false, "read templates and locales from ./assets and ./locales and reload on change (for translators)")
 	fs.BoolVar(&c.hsts, "hsts", false, "send Strict-Transport-Security on the public listener (see docs/privacy.md before enabling)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
+	fs.StringVar(&c.dataDir, "data-dir", "", "folder for the scan counts file (default: waymark-data beside --config; the demo keeps counts in memory; \"off\" keeps them in memory only)")
+	fs.DurationVar(&c.flushEvery, "flush-interval", stats.DefaultFlushInterval, "how often scan counts are written to disk; a crash loses at most this much")
 	if _, err := parse(fs, args); err != nil {
 		return err
+	}
+	token := os.Getenv("WAYMARK_ADMIN_TOKEN")
+	if !isLoopback(c.adminAddr) && token == "" {
+		return fmt.Errorf("--admin-addr %s is not a loopback address: set WAYMARK_ADMIN_TOKEN to protect the staff pages, or bind to 127.0.0.1 and use an SSH tunnel", c.adminAddr)
+	}
+	if _, err := qr.Payload(c.baseURL, "TEST"); err != nil {
+		return fmt.Errorf("--base-url: %w", err)
 	}
 	log, err := newLogger(stderr, c.logLevel)
 	if err != nil {
@@ -51,16 +66,44 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts})
+	st, err := stats.Open(dataDir(c.dataDir, c.config))
+	if err != nil {
+		return err
+	}
+	st.OnFlushError = func(err error) { log.Error("writing scan counts", "error", err) }
+	metrics := handlers.NewMetrics(st)
+	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics,
+		Scanned: func(code string) { st.Inc(code, time.Now()) }})
+	var printer poster.Printer
+	defer printer.Close()
+	staff := handlers.NewStaff(handlers.StaffOptions{Site: public.Site, Assets: src.Assets, BaseURL: c.baseURL,
+		Token: token, Printer: &printer, Stats: st, Metrics: metrics, Log: log})
 	srv := newServer(c.addr, handlers.PublicRouter(public), log)
+	admin := newServer(c.adminAddr, handlers.StaffRouter(staff), log)
 
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "config", s.Config.Source, "languages", len(s.Locales), "venues", len(s.Config.Venues))
-	errc := make(chan error, 1)
+	aln, err := net.Listen("tcp", c.adminAddr)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("serving", "addr", ln.Addr().String(), "admin_addr", aln.Addr().String(), "config", s.Config.Source,
+		"languages", len(s.Locales), "venues", len(s.Config.Venues), "scan_counts", cmp.Or(st.Path(), "memory only"))
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	go func() { errc <- admin.Serve(aln) }()
+	flushCtx, stopFlush := context.WithCancel(context.Background())
+	flushed := make(chan error, 1)
+	go func() { flushed <- st.Run(flushCtx, c.flushEvery) }()
+	defer func() {
+		stopFlush()
+		if err := <-flushed; err != nil {
+			log.Error("writing scan counts at shutdown", "error", err)
+		}
+	}()
 
 	reload := func(why string) {
 		ns, err := pages.Load(src)
@@ -90,15 +133,43 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			log.Info("shutting down")
 			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			if err := srv.Shutdown(sctx); err != nil {
-				return err
+			// In-flight requests finish; new connections are refused.
+			err := errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
+			for range 2 {
+				if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
+					err = errors.Join(err, serr)
+				}
 			}
-			if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-				return err
-			}
-			return nil
+			return err
 		}
 	}
+}
+
+// isLoopback reports whether a listen address only accepts local clients.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// dataDir picks where scan counts live: the flag, else a folder beside a
+// real config file; the demo keeps them in memory only.
+func dataDir(flag, config string) string {
+	switch {
+	case flag == "off":
+		return ""
+	case flag != "":
+		return flag
+	case config != "":
+		return filepath.Join(filepath.Dir(config), "waymark-data")
+	}
+	return ""
 }
 
 // sources chooses embedded files, or the folders on disk with --dev.

@@ -1,0 +1,329 @@
+package handlers
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
+	"github.com/waymark/waymark/qr"
+	"github.com/waymark/waymark/site"
+	"github.com/waymark/waymark/stats"
+)
+
+// Staff serves NGO staff: the venue list, posters, QR files, scan
+// statistics and metrics. It shares the site with the public listener and
+// nothing else; none of its routes exists on the public listener.
+type Staff struct {
+	site    func() *pages.Site
+	assets  fs.FS
+	baseURL string
+	token   string
+	qr      *qr.Cache
+	printer *poster.Printer
+	stats   *stats.Stats
+	metrics *Metrics
+	log     *slog.Logger
+	// Threshold hides small counts (see stats.Display).
+	threshold int
+	// Requests per second and burst allowed per client.
+	rateLimit float64
+	rateBurst int
+}
+
+// StaffOptions are the staff listener's dependencies and settings.
+type StaffOptions struct {
+	Site    func() *pages.Site
+	Assets  fs.FS
+	BaseURL string
+	// Token, when set, is required on every request (HTTP Basic password
+	// or Bearer token).
+	Token     string
+	Printer   *poster.Printer
+	Stats     *stats.Stats
+	Metrics   *Metrics
+	Log       *slog.Logger
+	Threshold int
+	// RateLimit is requests per second per client (default 5, burst 30).
+	RateLimit float64
+	RateBurst int
+}
+
+// NewStaff returns the staff handlers.
+func NewStaff(o StaffOptions) *Staff {
+	s := &Staff{site: o.Site, assets: o.Assets, baseURL: o.BaseURL, token: o.Token, qr: qr.NewCache(4096),
+		printer: o.Printer, stats: o.Stats, metrics: o.Metrics, log: o.Log, threshold: o.Threshold}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.threshold <= 0 {
+		s.threshold = stats.DefaultThreshold
+	}
+	s.rateLimit, s.rateBurst = o.RateLimit, o.RateBurst
+	if s.rateLimit <= 0 {
+		s.rateLimit, s.rateBurst = 5, 30
+	}
+	if s.printer == nil {
+		s.printer = &poster.Printer{}
+	}
+	return s
+}
+
+const staffCSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; font-src data:; " +
+	"form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+
+// staffHeaders: staff pages are private too, and never cached.
+func (s *Staff) staffHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", staffCSP)
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Cache-Control", "no-store")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("X-Robots-Tag", "noindex, nofollow")
+		return next(c)
+	}
+}
+
+// requireToken checks the staff token in constant time. Browsers ask for it
+// with their own login box (HTTP Basic: any user name, the token as the
+// password); scripts can send "Authorization: Bearer TOKEN".
+func (s *Staff) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if s.token == "" {
+			return next(c)
+		}
+		auth := c.Request().Header.Get("Authorization")
+		var given string
+		switch {
+		case strings.HasPrefix(auth, "Bearer "):
+			given = strings.TrimPrefix(auth, "Bearer ")
+		case strings.HasPrefix(auth, "Basic "):
+			raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(auth, "Basic "))
+			if err == nil {
+				_, given, _ = strings.Cut(string(raw), ":")
+			}
+		}
+		if subtle.ConstantTimeCompare([]byte(given), []byte(s.token)) != 1 {
+			c.Response().Header().Set("WWW-Authenticate", `Basic realm="Waymark staff", charset="UTF-8"`)
+			return echo.NewHTTPError(http.StatusUnauthorized, "This page needs the staff token.")
+		}
+		return next(c)
+	}
+}
+
+// staffError shows errors as plain text; staff are not in danger, but a
+// stack trace still helps nobody.
+func (s *Staff) staffError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	code, msg := http.StatusInternalServerError, "Something went wrong; the log has details."
+	if he, ok := err.(*echo.HTTPError); ok {
+		code, msg = he.Code, fmt.Sprint(he.Message)
+	} else {
+		s.log.Error("staff request failed", "route", c.Path(), "error", err)
+	}
+	c.String(code, msg+"\n")
+}
+
+// venueOf looks up the venue named in the path.
+func (s *Staff) venueOf(c echo.Context) (*pages.Site, *site.Venue, error) {
+	ps := s.site()
+	code, ok := site.NormalizeCode(c.Param("code"))
+	if ok {
+		if v, ok := ps.Config.Venue(code); ok {
+			return ps, v, nil
+		}
+	}
+	return nil, nil, echo.NewHTTPError(http.StatusNotFound, "No such venue.")
+}
+
+// index lists every venue with its poster and QR links.
+func (s *Staff) index(c echo.Context) error {
+	ps := s.site()
+	data := struct {
+		Site    *pages.Site
+		BaseURL string
+		Sizes   []poster.Size
+		Venues  []staffVenue
+	}{Site: ps, BaseURL: s.baseURL, Sizes: poster.Sizes}
+	for i := range ps.Config.Venues {
+		v := &ps.Config.Venues[i]
+		data.Venues = append(data.Venues, staffVenue{Venue: v, ShortURL: poster.ShortURL(s.baseURL, v.Code)})
+	}
+	return s.html(c, "staff-index", data)
+}
+
+type staffVenue struct {
+	*site.Venue
+	ShortURL string
+}
+
+func (s *Staff) html(c echo.Context, name string, data any) error {
+	b, err := s.site().Render(name, data)
+	if err != nil {
+		return err
+	}
+	return c.HTMLBlob(http.StatusOK, b)
+}
+
+func (s *Staff) posterOptions(c echo.Context) (poster.Options, error) {
+	size := c.QueryParam("size")
+	if size == "" {
+		size = "A4"
+	}
+	sz, err := poster.SizeByName(size)
+	if err != nil {
+		return poster.Options{}, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	var langs []string
+	for _, l := range c.QueryParams()["lang"] {
+		langs = append(langs, l)
+	}
+	if l := c.QueryParam("langs"); l != "" {
+		langs = append(langs, strings.Split(l, ",")...)
+	}
+	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL}, nil
+}
+
+// posterHTML serves one venue's print-ready poster.
+func (s *Staff) posterHTML(c echo.Context) error {
+	ps, v, err := s.venueOf(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.posterOptions(c)
+	if err != nil {
+		return err
+	}
+	b, err := poster.Render(ps, s.assets, []*site.Venue{v}, o)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return c.HTMLBlob(http.StatusOK, b)
+}
+
+// posterPDF prints one venue's poster through the local browser.
+func (s *Staff) posterPDF(c echo.Context) error {
+	ps, v, err := s.venueOf(c)
+	if err != nil {
+		return err
+	}
+	o, err := s.posterOptions(c)
+	if err != nil {
+		return err
+	}
+	b, err := poster.Render(ps, s.assets, []*site.Venue{v}, o)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	pdf, err := s.printer.PDF(c.Request().Context(), b)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%s.pdf"`, v.Code, o.Size.Name))
+	return c.Blob(http.StatusOK, "application/pdf", pdf)
+}
+
+// allPosters is one printable document with every venue's poster.
+func (s *Staff) allPosters(c echo.Context) error {
+	ps := s.site()
+	o, err := s.posterOptions(c)
+	if err != nil {
+		return err
+	}
+	var vs []*site.Venue
+	for i := range ps.Config.Venues {
+		vs = append(vs, &ps.Config.Venues[i])
+	}
+	b, err := poster.Render(ps, s.assets, vs, o)
+	if err != nil {
+		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return c.HTMLBlob(http.StatusOK, b)
+}
+
+// qrSVG and qrPNG serve a venue's QR code alone. The bytes are cached per
+// payload, so a warm request costs no encoding.
+func (s *Staff) qrSVG(c echo.Context) error {
+	_, v, err := s.venueOf(c)
+	if err != nil {
+		return err
+	}
+	payload, err := qr.Payload(s.baseURL, v.Code)
+	if err != nil {
+		return err
+	}
+	b, err := s.qr.SVG(payload)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s.svg"`, v.Code))
+	return c.Blob(http.StatusOK, "image/svg+xml", b)
+}
+
+func (s *Staff) qrPNG(c echo.Context) error {
+	_, v, err := s.venueOf(c)
+	if err != nil {
+		return err
+	}
+	px := 1024
+	if q := c.QueryParam("size"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < qr.MinPNG || n > qr.MaxPNG {
+			return echo.NewHTTPError(http.StatusBadRequest, fmt.Sprintf("size: a number of pixels from %d to %d", qr.MinPNG, qr.MaxPNG))
+		}
+		px = n
+	}
+	payload, err := qr.Payload(s.baseURL, v.Code)
+	if err != nil {
+		return err
+	}
+	b, err := s.qr.PNG(payload, px)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`inline; filename="%s-%d.png"`, v.Code, px))
+	return c.Blob(http.StatusOK, "image/png", b)
+}
+
+// clientKey identifies a client for rate limiting by its connection's
+// address, not by headers a client can forge. It lives only in memory.
+func clientKey(c echo.Context) (string, error) {
+	host, _, err := net.SplitHostPort(c.Request().RemoteAddr)
+	if err != nil {
+		return c.Request().RemoteAddr, nil
+	}
+	return host, nil
+}
+
+// observe counts staff requests by route pattern and status.
+func (s *Staff) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		err := next(c)
+		status := c.Response().Status
+		if he, ok := err.(*echo.HTTPError); ok {
+			status = he.Code
+		}
+		s.metrics.Observe("staff", c.Path(), status)
+		return err
+	}
+}
+
+func (s *Staff) metricsHandler() http.Handler {
+	if s.metrics == nil {
+		return http.NotFoundHandler()
+	}
+	return s.metrics.Handler()
+}
