@@ -25,6 +25,7 @@ type Public struct {
 	log     *slog.Logger
 	hsts    bool
 	metrics *Metrics
+	baseURL string
 	// scanned is called once for each request of a poster's own URL
 	// (/{CODE}), with the venue's canonical code and nothing else.
 	scanned func(code string)
@@ -34,6 +35,7 @@ type Public struct {
 type live struct {
 	*pages.Site
 	cspHeader []string
+	kiosks    kioskCache
 }
 
 // PublicOptions are the public listener's settings.
@@ -45,11 +47,17 @@ type PublicOptions struct {
 	Scanned func(code string)
 	// Metrics counts requests by route and status; nil counts nothing.
 	Metrics *Metrics
+	// BaseURL is the public origin, for the QR code on kiosk pages. Links
+	// and codes never use the request's Host header.
+	BaseURL string
 }
 
 // NewPublic returns the public handlers serving s.
 func NewPublic(s *pages.Site, o PublicOptions) *Public {
-	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics}
+	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics, baseURL: o.BaseURL}
+	if p.baseURL == "" {
+		p.baseURL = "http://localhost:8080"
+	}
 	if p.log == nil {
 		p.log = slog.Default()
 	}

@@ -23,6 +23,8 @@ func PublicRouter(p *Public) *echo.Echo {
 	e.Match(get, "/", p.home)
 	e.Match(get, "/:code", p.venue)
 	e.Match(get, "/:code/:lang", p.venueLang)
+	e.Match(get, "/:code/kiosk", p.kiosk)
+	e.Match(get, "/:code/kiosk/:lang", p.kiosk)
 	return e
 }
 

@@ -36,6 +36,7 @@ type Site struct {
 	templates  *template.Template
 	css        template.CSS
 	js         template.JS
+	kioskJS    template.JS
 }
 
 // Browsers whose history steps the page explains, in this order.
@@ -53,8 +54,14 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
-	s.css, s.js = template.CSS(css), template.JS(js)
-	s.CSP = contentSecurityPolicy(css, js)
+	kjs, err := fs.ReadFile(assets, "static/kiosk.js")
+	if err != nil {
+		return nil, fmt.Errorf("assets: %w", err)
+	}
+	// The kiosk runs the exit script and its idle reset as one script.
+	kioskJS := append(append(append([]byte{}, js...), '\n'), kjs...)
+	s.css, s.js, s.kioskJS = template.CSS(css), template.JS(js), template.JS(kioskJS)
+	s.CSP = contentSecurityPolicy(css, js, kioskJS)
 
 	s.templates, err = ParseTemplates(assets)
 	if err != nil {
@@ -127,6 +134,16 @@ type PageData struct {
 	Prefix string
 	CSS    template.CSS
 	JS     template.JS
+	// Kiosk is set on kiosk pages only.
+	Kiosk *Kiosk
+}
+
+// Kiosk is what a kiosk page adds: its QR code and its reset.
+type Kiosk struct {
+	Start    string // the start page: the venue's kiosk in its first language
+	Idle     int    // seconds without a touch before a reset
+	QR       template.HTML
+	ShortURL string
 }
 
 // Rights is one rights topic with its paragraphs' message IDs.
@@ -155,12 +172,12 @@ func (s *Site) data(r *site.Region, loc *lang.Locale, prefix string) *PageData {
 
 // contentSecurityPolicy allows the page's one inline style and one inline
 // script by hash, and nothing else from anywhere.
-func contentSecurityPolicy(css, js []byte) string {
+func contentSecurityPolicy(css, js, kioskJS []byte) string {
 	h := func(b []byte) string {
 		sum := sha256.Sum256(b)
 		return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 	}
-	return "default-src 'none'; style-src " + h(css) + "; script-src " + h(js) +
+	return "default-src 'none'; style-src " + h(css) + "; script-src " + h(js) + " " + h(kioskJS) +
 		"; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 }
 
@@ -223,3 +240,29 @@ func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 	}
 	return nil, false
 }
+
+// KioskPage renders a venue's kiosk page. Kiosks are few and their pages
+// carry the venue's own QR code, so they are rendered per request rather
+// than kept.
+func (s *Site) KioskPage(v *site.Venue, loc *lang.Locale, k *Kiosk) ([]byte, error) {
+	region, _ := s.Config.Region(v.Region)
+	d := s.data(region, loc, "/"+v.Code)
+	d.JS = s.kioskJS
+	d.Kiosk = k
+	if v.KioskExit != "leave" {
+		d.ExitURL = k.Start
+	}
+	return s.Render("page", d)
+}
+
+// Locale returns one of the site's languages by its path form ("ar").
+func (s *Site) Locale(seg string) (*lang.Locale, bool) {
+	i, ok := s.negotiator.Parse(seg)
+	if !ok {
+		return nil, false
+	}
+	return s.Locales[i], true
+}
+
+// VenueLocale returns the venue's first language.
+func (s *Site) VenueLocale(v *site.Venue) *lang.Locale { return s.Locales[s.fallback(v)] }

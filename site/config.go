@@ -83,6 +83,23 @@ type Venue struct {
 	// Languages are those printed on the poster; the first is the page's
 	// language when the browser asks for none that the site has.
 	Languages []string `toml:"languages"`
+	// KioskIdle is how long a kiosk page waits without a touch before it
+	// resets to its start, in seconds (default 60).
+	KioskIdle int `toml:"kiosk_idle"`
+	// KioskExit is what the exit button does on a kiosk: "reset" (default)
+	// returns to the start; "leave" goes to the neutral site.
+	KioskExit string `toml:"kiosk_exit"`
+}
+
+// DefaultKioskIdle is the kiosk's idle time when the config sets none.
+const DefaultKioskIdle = 60
+
+// Idle returns the kiosk idle time in seconds.
+func (v *Venue) Idle() int {
+	if v.KioskIdle > 0 {
+		return v.KioskIdle
+	}
+	return DefaultKioskIdle
 }
 
 // HelplineKinds are the kinds a helpline may have; each has a translated

@@ -200,6 +200,12 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		if len(v.Languages) == 0 {
 			add(line("languages"), "venue %q: list the poster's languages", v.Code)
 		}
+		if v.KioskIdle < 0 || v.KioskIdle > 3600 {
+			add(line("kiosk_idle"), "venue %q: kiosk_idle %d: seconds from 1 to 3600", v.Code, v.KioskIdle)
+		}
+		if v.KioskExit != "" && v.KioskExit != "reset" && v.KioskExit != "leave" {
+			add(line("kiosk_exit"), "venue %q: kiosk_exit %q: want \"reset\" or \"leave\"", v.Code, v.KioskExit)
+		}
 		for _, l := range v.Languages {
 			if !slices.Contains(c.Languages, l) {
 				add(line("languages"), "venue %q: language %q is not in the site's languages", v.Code, l)

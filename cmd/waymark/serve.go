@@ -72,7 +72,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	st.OnFlushError = func(err error) { log.Error("writing scan counts", "error", err) }
 	metrics := handlers.NewMetrics(st)
-	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics,
+	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL,
 		Scanned: func(code string) { st.Inc(code, time.Now()) }})
 	var printer poster.Printer
 	defer printer.Close()

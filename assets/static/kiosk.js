@@ -1,0 +1,20 @@
+(function () {
+  "use strict";
+  // A kiosk is a shared screen: after a while without a touch it returns to
+  // its start, replacing the history entry so that Back shows nothing.
+  var body = document.body;
+  var start = body.getAttribute("data-start");
+  var idle = parseInt(body.getAttribute("data-idle"), 10) * 1000;
+  if (!start || !(idle > 0)) return;
+  var timer;
+  function reset() { location.replace(start); }
+  function touched() {
+    clearTimeout(timer);
+    timer = setTimeout(reset, idle);
+  }
+  ["pointerdown", "keydown", "touchstart", "wheel", "scroll", "input"].forEach(function (t) {
+    window.addEventListener(t, touched, { passive: true, capture: true });
+  });
+  window.addEventListener("pageshow", touched);
+  touched();
+})();
