@@ -3,6 +3,7 @@ package handlers
 import (
 	"html/template"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -30,7 +31,7 @@ const maxKioskPages = 2000
 func (p *Public) kiosk(c echo.Context) error {
 	s := p.site()
 	v, ok := lookup(s, c.Param("code"))
-	if !ok {
+	if !ok || strings.Contains(c.Param("lang"), "/") {
 		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
 	}
 	loc := s.VenueLocale(v)

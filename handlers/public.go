@@ -106,7 +106,9 @@ func (p *Public) venue(c echo.Context) error {
 func (p *Public) venueLang(c echo.Context) error {
 	s := p.site()
 	v, ok := lookup(s, c.Param("code"))
-	if !ok {
+	// Echo's router lets a last parameter run over later segments; a path
+	// deeper than /{CODE}/{lang} is not a page.
+	if !ok || strings.Contains(c.Param("lang"), "/") {
 		return p.render(c, s, s.Config.Default(), nil, c.Param("lang"), http.StatusNotFound)
 	}
 	region, _ := s.Config.Region(v.Region)

@@ -27,6 +27,7 @@ func commands() []command {
 		{"qr", "write a venue's QR code as SVG or PNG", runQR},
 		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
 		{"posters", "print every venue's poster to PDF into a folder", runPosters},
+		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
 		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
 	}

@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/export"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
+)
+
+// runExport writes the public site as static files with host configs.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flags("export", " DIR", stderr)
+	config := fs.String("config", "", "config file (TOML); empty exports the embedded demo")
+	baseURL := fs.String("base-url", "http://localhost:8080", "public origin (used in kiosk QR codes)")
+	kiosk := fs.Bool("kiosk", false, "also export every venue's kiosk pages")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: *config})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	res, err := export.Write(s, pos[0], export.Options{BaseURL: *baseURL, Kiosk: *kiosk, Progress: stderr})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%d pages (%.1f MB with .gz) in %s, %s\n", len(res.Pages), float64(res.Bytes)/1e6, pos[0], time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "host configuration: %[1]s/_headers, %[1]s/_redirects, %[1]s/nginx/waymark.conf, %[1]s/Caddyfile\n", pos[0])
+	return nil
+}
