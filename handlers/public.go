@@ -116,11 +116,7 @@ func (p *Public) venueLang(c echo.Context) error {
 }
 
 func lookup(s *live, raw string) (*site.Venue, bool) {
-	code, ok := site.NormalizeCode(raw)
-	if !ok {
-		return nil, false
-	}
-	return s.Config.Venue(code)
+	return s.Config.LookupCode(raw)
 }
 
 var (
@@ -140,7 +136,7 @@ func (p *Public) render(c echo.Context, s *live, region *site.Region, v *site.Ve
 	}
 	slot := ""
 	if v != nil {
-		slot = "/" + v.Code
+		slot = v.Path()
 	}
 	bp := bufs.Get().(*[]byte)
 	defer bufs.Put(bp)

@@ -1,6 +1,9 @@
 package lang
 
 import (
+	"sync"
+	"sync/atomic"
+
 	"golang.org/x/text/language"
 )
 
@@ -11,7 +14,19 @@ const maxAcceptTags = 16
 type Negotiator struct {
 	tags    []language.Tag
 	matcher language.Matcher
+	// seen caches answers per Accept-Language header: phones send few
+	// distinct headers, and parsing one allocates. Bounded, because the
+	// header is the client's to choose.
+	seen     sync.Map // string -> acceptResult
+	seenSize atomic.Int32
 }
+
+type acceptResult struct {
+	i  int
+	ok bool
+}
+
+const maxSeen = 4096
 
 // NewNegotiator builds a negotiator over the given supported tags.
 func NewNegotiator(tags []language.Tag) *Negotiator {
@@ -64,6 +79,19 @@ func (n *Negotiator) Accept(header string) (int, bool) {
 	if header == "" || len(header) > 4096 {
 		return 0, false
 	}
+	if r, ok := n.seen.Load(header); ok {
+		r := r.(acceptResult)
+		return r.i, r.ok
+	}
+	i, ok := n.accept(header)
+	if len(header) <= 256 && n.seenSize.Load() < maxSeen {
+		n.seenSize.Add(1)
+		n.seen.Store(header, acceptResult{i, ok})
+	}
+	return i, ok
+}
+
+func (n *Negotiator) accept(header string) (int, bool) {
 	tags, q, err := language.ParseAcceptLanguage(header)
 	if err != nil {
 		return 0, false

@@ -26,7 +26,17 @@ type Page struct {
 
 	// The page with an empty slot (the generic page), ready as it is.
 	plainEmpty, gzipEmpty []byte
+
+	// For each slot length n, the gzip trailer's CRC is
+	// k[n] ^ multmodp(q[n], crc32(slot) ^ z[n]): CRC-32 is affine, so the
+	// page with slot S differs from the page with n zero bytes in each slot
+	// by the raw CRC of S shifted to each slot's place. See crcFor.
+	k, q, z []uint32
 }
+
+// maxFastSlot bounds the slot lengths whose CRC terms are precomputed; a
+// venue path is "/" and at most 12 characters.
+const maxFastSlot = 24
 
 // slotMarker is rendered where a venue's path goes. It is made of letters
 // that no escaper changes, and never occurs in real content.
@@ -50,9 +60,55 @@ func newPage(rendered []byte) *Page {
 		}
 		p.deflate = append(p.deflate, buf.Bytes())
 	}
+	p.precomputeCRC()
 	p.plainEmpty = p.AppendPlain(nil, "")
 	p.gzipEmpty = p.appendGzip(nil, "")
 	return p
+}
+
+func (p *Page) precomputeCRC() {
+	zeros := make([]byte, maxFastSlot)
+	for n := 0; n <= maxFastSlot; n++ {
+		slot := zeros[:n]
+		p.k = append(p.k, p.crcSlow(slot))
+		p.z = append(p.z, crc32.ChecksumIEEE(slot))
+		var q uint32
+		after := 0
+		for i := len(p.segs) - 1; i > 0; i-- {
+			after += len(p.segs[i])
+			q ^= x2nmodp(uint64(after), 3)
+			after += n
+		}
+		p.q = append(p.q, q)
+	}
+}
+
+// crcFor returns the CRC-32 of the page with slot filled in.
+func (p *Page) crcFor(slot string) uint32 {
+	n := len(slot)
+	if n > maxFastSlot {
+		return p.crcSlow([]byte(slot))
+	}
+	var buf [maxFastSlot]byte // keeps the conversion off the heap
+	d := crc32.ChecksumIEEE(buf[:copy(buf[:], slot)]) ^ p.z[n]
+	if d == 0 || p.q[n] == 0 {
+		return p.k[n]
+	}
+	return p.k[n] ^ multmodp(p.q[n], d)
+}
+
+// crcSlow combines the segments' CRCs one by one.
+func (p *Page) crcSlow(slot []byte) uint32 {
+	slotCRC := crc32.ChecksumIEEE(slot)
+	slotOp := x2nmodp(uint64(len(slot)), 3)
+	var crc uint32
+	for i := range p.segs {
+		if i > 0 {
+			crc = multmodp(slotOp, crc) ^ slotCRC
+		}
+		crc = multmodp(p.ops[i], crc) ^ p.crcs[i]
+	}
+	return crc
 }
 
 // PlainLen is the length of the page with the given slot.
@@ -84,21 +140,16 @@ var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
 func (p *Page) appendGzip(dst []byte, slot string) []byte {
 	dst = append(dst, gzipHeader...)
-	slotCRC := crc32.ChecksumIEEE([]byte(slot))
-	slotOp := x2nmodp(uint64(len(slot)), 3)
-	var crc uint32
 	for i, z := range p.deflate {
 		if i > 0 && slot != "" {
 			// A stored block: BFINAL=0, BTYPE=00, then LEN and its complement.
 			n := uint16(len(slot))
 			dst = append(dst, 0, byte(n), byte(n>>8), ^byte(n), ^byte(n>>8))
 			dst = append(dst, slot...)
-			crc = multmodp(slotOp, crc) ^ slotCRC
 		}
 		dst = append(dst, z...)
-		crc = multmodp(p.ops[i], crc) ^ p.crcs[i]
 	}
-	dst = binary.LittleEndian.AppendUint32(dst, crc)
+	dst = binary.LittleEndian.AppendUint32(dst, p.crcFor(slot))
 	return binary.LittleEndian.AppendUint32(dst, uint32(p.PlainLen(slot)))
 }
 

@@ -19,10 +19,30 @@ const (
 // people add when copying) dropped. ok is false when the input cannot be a
 // code at all; the caller then shows the default help page.
 func NormalizeCode(s string) (code string, ok bool) {
-	if len(s) < MinCodeLen || len(s) > MaxCodeLen*2 {
+	var buf [MaxCodeLen]byte
+	n, ok := normalize(s, &buf)
+	if !ok {
 		return "", false
 	}
+	return string(buf[:n]), true
+}
+
+// LookupCode finds the venue of a code as typed, without allocating: it
+// runs on every poster scan.
+func (c *Config) LookupCode(raw string) (*Venue, bool) {
 	var buf [MaxCodeLen]byte
+	n, ok := normalize(raw, &buf)
+	if !ok {
+		return nil, false
+	}
+	v, ok := c.venueByCode[string(buf[:n])]
+	return v, ok
+}
+
+func normalize(s string, buf *[MaxCodeLen]byte) (int, bool) {
+	if len(s) < MinCodeLen || len(s) > MaxCodeLen*2 {
+		return 0, false
+	}
 	n := 0
 	for i := 0; i < len(s); i++ {
 		c := s[i]
@@ -39,13 +59,10 @@ func NormalizeCode(s string) (code string, ok bool) {
 			c = '1'
 		}
 		if strings.IndexByte(codeAlphabet, c) < 0 || n == MaxCodeLen {
-			return "", false
+			return 0, false
 		}
 		buf[n] = c
 		n++
 	}
-	if n < MinCodeLen {
-		return "", false
-	}
-	return string(buf[:n]), true
+	return n, n >= MinCodeLen
 }

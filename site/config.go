@@ -89,7 +89,12 @@ type Venue struct {
 	// KioskExit is what the exit button does on a kiosk: "reset" (default)
 	// returns to the start; "leave" goes to the neutral site.
 	KioskExit string `toml:"kiosk_exit"`
+
+	path string
 }
+
+// Path is the venue's own URL path, "/K7Q2M".
+func (v *Venue) Path() string { return v.path }
 
 // DefaultKioskIdle is the kiosk's idle time when the config sets none.
 const DefaultKioskIdle = 60

@@ -193,6 +193,7 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 			add(line("code"), "venue code %q reads as a language tag; choose another", code)
 		default:
 			c.venueByCode[code] = v
+			v.path = "/" + code
 		}
 		if c.regionByID[v.Region] == nil {
 			add(line("region"), "venue %q: region %q is not defined", v.Code, v.Region)

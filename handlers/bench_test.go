@@ -1,0 +1,59 @@
+package handlers
+
+import (
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// discard is a ResponseWriter that keeps nothing, so that benchmarks
+// measure the handler and not the recorder.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header         { return d.h }
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}
+
+func benchPath(b *testing.B, path string, header map[string]string) {
+	// Info level, as in production: the access log is a debug line.
+	h := PublicRouter(NewPublic(demo(b), PublicOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	req := httptest.NewRequest("GET", path, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	w := &discard{h: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		clear(w.h)
+		h.ServeHTTP(w, req)
+	}
+}
+
+// The warm path of a poster scan: a venue page, gzip, negotiated language.
+func BenchmarkLandingGzip(b *testing.B) {
+	benchPath(b, "/K7Q2M", map[string]string{"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "ar,en;q=0.8"})
+}
+
+func BenchmarkLandingPlain(b *testing.B) {
+	benchPath(b, "/K7Q2M/ar", nil)
+}
+
+func BenchmarkGenericGzip(b *testing.B) {
+	benchPath(b, "/", map[string]string{"Accept-Encoding": "gzip"})
+}
+
+func BenchmarkUnknownCode(b *testing.B) {
+	benchPath(b, "/ZZZZ9", map[string]string{"Accept-Encoding": "gzip"})
+}
+
+// A long, hostile Accept-Language header is bounded work.
+func BenchmarkLongAcceptLanguage(b *testing.B) {
+	long := ""
+	for i := 0; i < 60; i++ {
+		long += "xx-YY;q=0.5, "
+	}
+	benchPath(b, "/K7Q2M", map[string]string{"Accept-Encoding": "gzip", "Accept-Language": long + "ar;q=0.1"})
+}

@@ -1,0 +1,51 @@
+package pages
+
+import (
+	"bytes"
+	"compress/gzip"
+	"hash/crc32"
+	"io"
+	"strings"
+	"testing"
+)
+
+// A spliced gzip stream must decompress (CRC and length checked by the
+// reader) to exactly the plain page, for any slot.
+func TestSpliceGzip(t *testing.T) {
+	rendered := "<a href=\"" + slotMarker + "/ar\">x</a>" + strings.Repeat("body text ", 500) +
+		"<a href=\"" + slotMarker + "/fa\">" + slotMarker + "</a>end"
+	p := newPage([]byte(rendered))
+	for _, slot := range []string{"", "/K7Q2M", "/A", strings.Repeat("Z", 24), strings.Repeat("Y", 40), "/\x00\xff"} {
+		plain := p.AppendPlain(nil, slot)
+		want := strings.ReplaceAll(rendered, slotMarker, slot)
+		if string(plain) != want {
+			t.Fatalf("slot %q: plain page wrong", slot)
+		}
+		if p.PlainLen(slot) != len(want) {
+			t.Errorf("slot %q: PlainLen %d, want %d", slot, p.PlainLen(slot), len(want))
+		}
+		if got, want := p.crcFor(slot), crc32.ChecksumIEEE(plain); got != want {
+			t.Errorf("slot %q: crc %08x, want %08x", slot, got, want)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(p.AppendGzip(nil, slot)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatalf("slot %q: %v", slot, err)
+		}
+		if string(got) != want {
+			t.Errorf("slot %q: gunzipped page differs", slot)
+		}
+	}
+}
+
+func BenchmarkAppendGzip(b *testing.B) {
+	p := newPage([]byte(strings.Repeat("<a href=\""+slotMarker+"/ar\">x</a>"+strings.Repeat("text ", 100), 16)))
+	buf := make([]byte, 0, 64<<10)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = p.AppendGzip(buf[:0], "/K7Q2M")
+	}
+}
