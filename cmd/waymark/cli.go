@@ -27,6 +27,7 @@ func commands() []command {
 		{"qr", "write a venue's QR code as SVG or PNG", runQR},
 		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
 		{"posters", "print every venue's poster to PDF into a folder", runPosters},
+		{"stats", "print scan counts per venue per day from a data folder (--csv for CSV)", runStats},
 		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
 		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "Usage: waymark [command] [flags]\n\nCommands:\n")
 	for _, c := range commands() {
-		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+		fmt.Fprintf(w, "  %-12s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, "\nRun `waymark COMMAND --help` for a command's flags. Every flag can also be\n"+
 		"set by an environment variable: --base-url is WAYMARK_BASE_URL, and so on.\n")
