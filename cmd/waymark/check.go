@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path"
 
 	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
@@ -37,11 +39,31 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "%s: %d regions, %d venues, %d languages: OK\n", s.Config.Source, len(s.Config.Regions), len(s.Config.Venues), len(s.Locales))
+
+	// The same check as `waymark i18n`: errors fail, the rest is a count.
+	ids, err := pages.UsedIDs(assets.FS(), s.Catalog.English())
+	if err != nil {
+		return err
+	}
+	report := s.Catalog.Check(ids)
+	fmt.Fprintln(stdout, summary(report))
+	for _, l := range report.Languages {
+		for _, p := range l.Problems {
+			if p.Severity == lang.SeverityError {
+				p.File = path.Join("locales", p.File)
+				fmt.Fprintf(stdout, "  ERROR   %s\n", p)
+			}
+		}
+	}
+
 	if unconfirmed > 0 {
 		fmt.Fprintf(stdout, "warning: %d numbers are not yet confirmed by their operator (confirmed = false); pages say so\n", unconfirmed)
-		if *strict {
-			return fmt.Errorf("%d unconfirmed numbers (--strict)", unconfirmed)
-		}
+	}
+	if report.Errors > 0 {
+		return fmt.Errorf("%s in the translations", plural(report.Errors, "error"))
+	}
+	if unconfirmed > 0 && *strict {
+		return fmt.Errorf("%d unconfirmed numbers (--strict)", unconfirmed)
 	}
 	return nil
 }

@@ -2,10 +2,181 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
 )
 
+// runI18n reports on every translation: one row per language, then each
+// problem with its file, line and message. It fails only on errors, not on
+// drafts or on missing or stale messages (the page shows English there).
 func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("i18n: not built yet")
+	fs := flags("i18n", "", stderr)
+	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
+	dir := fs.String("locales", "", "read the locale files from this folder (e.g. locales) instead of the built-in ones")
+	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	report, err := translationReport(*dir)
+	if err != nil {
+		return err
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(report); err != nil {
+			return err
+		}
+	} else {
+		printReport(stdout, report)
+	}
+	if report.Errors > 0 {
+		return fmt.Errorf("%s in the translations", plural(report.Errors, "error"))
+	}
+	return nil
+}
+
+// translationReport loads the locale files (from dir, or the built-in ones
+// when dir is "") and checks them against the messages the pages use.
+// File names in errors and in the report are as a translator sees them in
+// the repository: locales/active.ar.json.
+func translationReport(dir string) (*lang.Report, error) {
+	var fsys fs.FS = locales.FS()
+	shown := "locales"
+	if dir != "" {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--locales: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("--locales %s: not a folder", dir)
+		}
+		fsys, shown = os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir))
+	}
+	cat, err := lang.Load(fsys)
+	if err != nil {
+		return nil, inDir(err, shown)
+	}
+	ids, err := pages.UsedIDs(assets.FS(), cat.English())
+	if err != nil {
+		return nil, err
+	}
+	r := cat.Check(ids)
+	for _, l := range r.Languages {
+		l.File = path.Join(shown, l.File)
+		for i := range l.Problems {
+			l.Problems[i].File = path.Join(shown, l.Problems[i].File)
+		}
+	}
+	return r, nil
+}
+
+// inDir puts the folder in front of the file names of locale errors.
+func inDir(err error, dir string) error {
+	var errs []error
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	} else {
+		errs = []error{err}
+	}
+	out := make([]error, 0, len(errs))
+	for _, e := range errs {
+		var fe *lang.FileError
+		if errors.As(e, &fe) {
+			c := *fe
+			c.File = path.Join(dir, fe.File)
+			e = &c
+		}
+		out = append(out, e)
+	}
+	if len(out) == 1 {
+		return out[0]
+	}
+	return errors.Join(out...)
+}
+
+// printReport writes the table and then each language's problems.
+func printReport(w io.Writer, r *lang.Report) {
+	fmt.Fprintf(w, "Translations: %d languages, %d English messages\n\n", len(r.Languages), r.Messages)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "TAG\tSTATUS\tDONE\tMISSING\tSTALE\tNO HASH\tERRORS\tWARNINGS\tLANGUAGE")
+	for _, l := range r.Languages {
+		// The name goes last: right-to-left and wide letters would
+		// otherwise push the columns out of line.
+		fmt.Fprintf(tw, "%s\t%s\t%d%%\t%d\t%d\t%d\t%d\t%d\t%s (%s)\n", l.Tag, l.Status, l.Percent,
+			len(l.Missing), len(l.Stale), len(l.NoHash), l.Errors, l.Warnings, l.Name, l.EnglishName)
+	}
+	tw.Flush()
+	for _, l := range r.Languages {
+		fmt.Fprintf(w, "\n%s  %s (%s), %s, %d%% translated\n", l.Tag, l.Name, l.EnglishName, l.Status, l.Percent)
+		if len(l.Problems) == 0 {
+			fmt.Fprintln(w, "  no problems")
+			continue
+		}
+		ps := slices.Clone(l.Problems)
+		slices.SortStableFunc(ps, func(a, b lang.Problem) int { return rank(a) - rank(b) })
+		for _, p := range ps {
+			fmt.Fprintf(w, "  %-7s %s\n", label(p.Severity), p)
+		}
+	}
+	fmt.Fprintf(w, "\n%s, %s.", plural(r.Errors, "error"), plural(r.Warnings, "warning"))
+	if r.Errors > 0 {
+		fmt.Fprint(w, " Errors must be fixed: the page would show something wrong or unsafe.")
+	}
+	fmt.Fprintln(w, " TRANSLATING.md explains each check.")
+}
+
+// rank orders a language's problems: errors, then warnings, then the
+// (often long) list of missing messages, then notes.
+func rank(p lang.Problem) int {
+	switch {
+	case p.Severity == lang.SeverityError:
+		return 0
+	case p.Kind == lang.KindMissing:
+		return 2
+	case p.Severity == lang.SeverityWarning:
+		return 1
+	}
+	return 3
+}
+
+func label(s lang.Severity) string {
+	switch s {
+	case lang.SeverityError:
+		return "ERROR"
+	case lang.SeverityWarning:
+		return "warning"
+	}
+	return "note"
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// summary is the one line `waymark check` prints about the translations.
+func summary(r *lang.Report) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "translations: %d languages: %s, %s", len(r.Languages), plural(r.Errors, "error"), plural(r.Warnings, "warning"))
+	if r.Errors > 0 || r.Warnings > 0 {
+		b.WriteString(" (run `waymark i18n` for details)")
+	}
+	return b.String()
 }

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+// TestI18nShipped: the built-in locales give a table with a row per
+// language and no errors, so the command succeeds.
+func TestI18nShipped(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	code, out, errOut := runCLI(t, "i18n")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "TAG") || !strings.Contains(out, "MISSING") || !strings.Contains(out, "WARNINGS") {
+		t.Errorf("no table header:\n%s", out)
+	}
+	cat, err := lang.Load(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range cat.IDs() {
+		loc, _ := cat.Locale(id)
+		row := regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(id) + ` +(reviewed|draft) +\d+% .*` + regexp.QuoteMeta(loc.Name))
+		if !row.MatchString(out) {
+			t.Errorf("no table row for %s (%s)", id, loc.Name)
+		}
+	}
+	if !strings.Contains(out, "\n0 errors,") {
+		t.Errorf("no summary line with 0 errors:\n%s", out)
+	}
+}
+
+func TestI18nJSON(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	code, out, errOut := runCLI(t, "i18n", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var r lang.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("not JSON: %v\n%.300s", err, out)
+	}
+	if r.Source != "en" || r.Messages == 0 || len(r.Languages) < 2 || r.Errors != 0 {
+		t.Errorf("report: source %q, %d messages, %d languages, %d errors", r.Source, r.Messages, len(r.Languages), r.Errors)
+	}
+	for _, l := range r.Languages {
+		if !strings.HasPrefix(l.File, "locales/active.") || l.Status == "" || len(l.Plural) == 0 {
+			t.Errorf("language %+v", l)
+		}
+	}
+}
+
+// brokenLocales writes the built-in English and status.toml to a folder,
+// with a Tigrinya file that has two errors.
+func brokenLocales(t *testing.T) string {
+	dir := t.TempDir()
+	for _, name := range []string{"active.en.json", "status.toml"} {
+		data, err := fs.ReadFile(locales.FS(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ti := "{\n" +
+		"  \"page.heading\": {\n    \"other\": \"ነጻን ምስጢራውን ሓገዝ\"\n  },\n" + // line 2
+		"  \"page.intro\": {\n    \"other\": \"You are not in trouble for reading this. Open a section to read more.\"\n  },\n" + // line 5
+		"  \"emergency.silent\": {\n    \"other\": \"\u202e{{.Number}} ደውሉ\"\n  }\n" + // line 8
+		"}\n"
+	if err := os.WriteFile(filepath.Join(dir, "active.ti.json"), []byte(ti), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestI18nErrors: errors fail the command, and each names the file, line
+// and message; missing messages and drafts do not fail it.
+func TestI18nErrors(t *testing.T) {
+	dir := brokenLocales(t)
+	for _, args := range [][]string{
+		{"i18n", "--locales", dir},
+		{"i18n", "--locales=" + dir},
+	} {
+		code, out, errOut := runCLI(t, args...)
+		if code != 1 {
+			t.Fatalf("%v: exit %d, want 1\n%s", args, code, out)
+		}
+		shown := filepath.ToSlash(filepath.Clean(dir))
+		for _, want := range []string{
+			shown + `/active.ti.json:5: message "page.intro"`,
+			shown + `/active.ti.json:8: message "emergency.silent"`,
+			"U+202E",
+			"not translated yet", // the missing messages, as warnings
+		} {
+			if !strings.Contains(out, want) {
+				t.Errorf("%v: output lacks %q:\n%s", args, want, out)
+			}
+		}
+		if !regexp.MustCompile(`(?m)^ti +draft +\d+% +\d+ +0 +3 +2 `).MatchString(out) {
+			t.Errorf("%v: ti row does not show 2 errors:\n%s", args, out)
+		}
+		if !strings.Contains(errOut, "2 errors") {
+			t.Errorf("%v: stderr %q", args, errOut)
+		}
+	}
+
+	// The environment variable reads the same folder.
+	t.Setenv("WAYMARK_LOCALES", dir)
+	if code, out, _ := runCLI(t, "i18n", "--json"); code != 1 || !strings.Contains(out, `"kind": "unsafe"`) {
+		t.Errorf("WAYMARK_LOCALES: exit %d\n%.500s", code, out)
+	}
+}
+
+// TestI18nMissingOnlyPasses: a half-done draft is work in progress, not a
+// failure.
+func TestI18nMissingOnlyPasses(t *testing.T) {
+	dir := brokenLocales(t)
+	ti := "{\n  \"page.heading\": {\n    \"other\": \"ነጻን ምስጢራውን ሓገዝ\"\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "active.ti.json"), []byte(ti), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "i18n", "--locales", dir)
+	if code != 0 {
+		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
+	}
+	if !regexp.MustCompile(`(?m)^ti +draft +1% `).MatchString(out) {
+		t.Errorf("ti row does not show 1%%:\n%s", out)
+	}
+}
+
+// TestI18nLoadError: a file that cannot be read fails with its path, line
+// and message.
+func TestI18nLoadError(t *testing.T) {
+	dir := brokenLocales(t)
+	bad := "{\n  \"page.heading\": {\n    \"one\": \"x\",\n    \"oter\": \"y\"\n  }\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "active.ti.json"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runCLI(t, "i18n", "--locales", dir)
+	want := filepath.ToSlash(filepath.Clean(dir)) + `/active.ti.json:2: message "page.heading"`
+	if code != 1 || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stderr %q, want it to say %q", code, errOut, want)
+	}
+	if code, _, errOut := runCLI(t, "i18n", "--locales", filepath.Join(dir, "nope")); code != 1 || !strings.Contains(errOut, "--locales") {
+		t.Errorf("missing folder: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// TestCheckIncludesTranslations: `waymark check` runs the same check and
+// prints one line about it.
+func TestCheckIncludesTranslations(t *testing.T) {
+	code, out, errOut := runCLI(t, "check")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !regexp.MustCompile(`(?m)^translations: \d+ languages: 0 errors, \d+ warnings`).MatchString(out) {
+		t.Errorf("no translations summary line:\n%s", out)
+	}
+}

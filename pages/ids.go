@@ -1,0 +1,235 @@
+package pages
+
+import (
+	"fmt"
+	"io/fs"
+	"slices"
+	"sort"
+	"text/template/parse"
+
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/site"
+)
+
+// weekdays are the values of site.Hours.FirstDay and LastDay.
+var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+
+// dynamicIDs are the message IDs that templates build at run time with
+// (print "prefix" value ...): for each prefix, every value the rest can
+// take. A template that builds an ID from another prefix is refused by
+// TemplateIDs until the prefix is listed here, so that no message can
+// escape the translators' check.
+var dynamicIDs = map[string][]string{
+	"helpline.kind.": site.HelplineKinds,
+	"rights.":        site.RightsTopics,
+	"online.":        browsers,
+	"day.":           weekdays,
+}
+
+// maxParagraphs bounds the rights paragraphs, as in Site.data.
+const maxParagraphs = 10
+
+// translateMethods are the *lang.Locale methods that take a message ID.
+var translateMethods = []string{"T", "TN", "Text"}
+
+// TemplateIDs returns, sorted, the message IDs that the templates in
+// assets (templates/*.html) use: literal IDs such as {{.L.T "exit.button"}}
+// and {{$.Tear.TN "x" 2}}, and IDs built with print, such as
+// {{$.L.T (print "helpline.kind." .Kind)}}, expanded over every value in
+// dynamicIDs. goi18n extract reads only Go code and cannot see these.
+//
+// IDs that reach a template as data, such as {{$.L.T .}} over the rights
+// paragraphs, are not listed: UsedIDs adds those.
+func TemplateIDs(assets fs.FS) ([]string, error) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	if len(names) == 0 {
+		return nil, fmt.Errorf("templates: no templates/*.html")
+	}
+	set := map[string]bool{}
+	for _, name := range names {
+		data, err := fs.ReadFile(assets, name)
+		if err != nil {
+			return nil, err
+		}
+		trees := map[string]*parse.Tree{}
+		t := parse.New(name)
+		t.Mode = parse.SkipFuncCheck
+		if _, err := t.Parse(string(data), "{{", "}}", trees); err != nil {
+			return nil, fmt.Errorf("templates: %w", err)
+		}
+		keys := make([]string, 0, len(trees))
+		for k := range trees {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			tree := trees[k]
+			w := &idWalker{tree: tree, ids: set}
+			w.walk(tree.Root)
+			if w.err != nil {
+				return nil, w.err
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for id := range set {
+		out = append(out, id)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// UsedIDs is every message ID the pages can show: TemplateIDs, plus the
+// rights paragraphs that Build passes to the templates as data
+// ("rights.<topic>.p1", "p2", ... as far as English has them; every topic
+// needs at least p1).
+func UsedIDs(assets fs.FS, en *lang.Locale) ([]string, error) {
+	ids, err := TemplateIDs(assets)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range site.RightsTopics {
+		ids = append(ids, fmt.Sprintf("rights.%s.p1", t))
+		for i := 2; i < maxParagraphs; i++ {
+			id := fmt.Sprintf("rights.%s.p%d", t, i)
+			if en == nil || !en.Has(id) {
+				break
+			}
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return slices.Compact(ids), nil
+}
+
+type idWalker struct {
+	tree *parse.Tree
+	ids  map[string]bool
+	err  error
+}
+
+func (w *idWalker) fail(n parse.Node, format string, args ...any) {
+	if w.err == nil {
+		loc, _ := w.tree.ErrorContext(n)
+		w.err = fmt.Errorf("%s: %s", loc, fmt.Sprintf(format, args...))
+	}
+}
+
+func (w *idWalker) walk(n parse.Node) {
+	if n == nil || w.err != nil {
+		return
+	}
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			w.walk(c)
+		}
+	case *parse.ActionNode:
+		w.walk(n.Pipe)
+	case *parse.IfNode:
+		w.branch(&n.BranchNode)
+	case *parse.RangeNode:
+		w.branch(&n.BranchNode)
+	case *parse.WithNode:
+		w.branch(&n.BranchNode)
+	case *parse.TemplateNode:
+		w.walk(n.Pipe)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			w.walk(c)
+		}
+	case *parse.ChainNode:
+		w.walk(n.Node)
+	case *parse.CommandNode:
+		if len(n.Args) >= 2 && isTranslateCall(n.Args[0]) {
+			w.id(n, n.Args[1])
+		}
+		for _, a := range n.Args {
+			w.walk(a)
+		}
+	}
+}
+
+func (w *idWalker) branch(b *parse.BranchNode) {
+	w.walk(b.Pipe)
+	w.walk(b.List)
+	if b.ElseList != nil {
+		w.walk(b.ElseList)
+	}
+}
+
+// isTranslateCall reports whether a command calls a Locale method that
+// takes a message ID: .L.T, $.L.TN, $.Tear.T, (index .Blocks 0).L.T.
+func isTranslateCall(n parse.Node) bool {
+	var idents []string
+	switch n := n.(type) {
+	case *parse.FieldNode:
+		idents = n.Ident
+	case *parse.VariableNode:
+		if len(n.Ident) < 2 {
+			return false
+		}
+		idents = n.Ident
+	case *parse.ChainNode:
+		idents = n.Field
+	default:
+		return false
+	}
+	return len(idents) > 0 && slices.Contains(translateMethods, idents[len(idents)-1])
+}
+
+// id records the message ID that arg names.
+func (w *idWalker) id(call *parse.CommandNode, arg parse.Node) {
+	switch a := arg.(type) {
+	case *parse.StringNode:
+		w.ids[a.Text] = true
+	case *parse.PipeNode:
+		if len(a.Cmds) != 1 || len(a.Decl) > 0 {
+			w.fail(call, "cannot tell which message %s names; use a literal ID or (print \"prefix\" .Value)", arg)
+			return
+		}
+		args := a.Cmds[0].Args
+		fn, ok := args[0].(*parse.IdentifierNode)
+		if !ok || fn.Ident != "print" || len(args) < 3 {
+			w.fail(call, "cannot tell which message %s names; use a literal ID or (print \"prefix\" .Value)", arg)
+			return
+		}
+		prefix, ok := args[1].(*parse.StringNode)
+		var values []string
+		if ok {
+			values = dynamicIDs[prefix.Text]
+		}
+		if values == nil {
+			w.fail(call, "message ID %s: its prefix is not in dynamicIDs (pages/ids.go); list the values it can take there", arg)
+			return
+		}
+		if _, isString := args[2].(*parse.StringNode); isString {
+			w.fail(call, "message ID %s: put the variable part right after the prefix", arg)
+			return
+		}
+		var suffix string
+		for _, rest := range args[3:] {
+			s, ok := rest.(*parse.StringNode)
+			if !ok {
+				w.fail(call, "message ID %s has more than one variable part; dynamicIDs cannot expand it", arg)
+				return
+			}
+			suffix += s.Text
+		}
+		for _, v := range values {
+			w.ids[prefix.Text+v+suffix] = true
+		}
+	default:
+		// An ID passed in as data ({{$.L.T .}}): the Go code that chose it
+		// answers for it (see UsedIDs).
+	}
+}
