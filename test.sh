@@ -42,4 +42,6 @@ for target in site:FuzzNormalizeCode site:FuzzParse lang:FuzzAccept qr:FuzzPaylo
     echo "$out"; exit 1
   fi
 done
+# The Dockerfile's build, run the same way (Docker itself may not run here).
+./deploy/check-build.sh
 echo "test.sh: all tests passed"
