@@ -27,6 +27,7 @@ func commands() []command {
 		{"qr", "write a venue's QR code as SVG or PNG", runQR},
 		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
 		{"posters", "print every venue's poster to PDF into a folder", runPosters},
+		{"screens", "take phone-sized screenshots of every language and each poster size", runScreens},
 		{"stats", "print scan counts per venue per day from a data folder (--csv for CSV)", runStats},
 		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
