@@ -34,12 +34,15 @@ func PublicRouter(p *Public) *echo.Echo {
 func StaffRouter(s *Staff) *echo.Echo {
 	e := newEcho()
 	e.HTTPErrorHandler = s.staffError
-	e.Use(middleware.Recover(), s.staffHeaders, s.requireToken, s.observe)
-	e.Use(middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(s.rateLimit), Burst: s.rateBurst}),
-		IdentifierExtractor: clientKey,
-	}))
+	// The limit comes before the token check, so tokens cannot be guessed
+	// at full speed.
+	e.Use(middleware.Recover(), s.staffHeaders, s.observe,
+		middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+				Rate: rate.Limit(s.rateLimit), Burst: s.rateBurst}),
+			IdentifierExtractor: clientKey,
+		}),
+		s.requireToken)
 
 	// Venues, posters and QR codes.
 	e.GET("/", s.index)

@@ -63,7 +63,13 @@ func (s *Staff) statsCSV(c echo.Context) error {
 	if s.stats == nil {
 		return echo.NewHTTPError(http.StatusNotFound, "Scan counting is off.")
 	}
-	rows, err := s.stats.Daily(c.QueryParam("since"), "")
+	since := c.QueryParam("since")
+	if since != "" {
+		if _, err := time.Parse(stats.DayLayout, since); err != nil {
+			return echo.NewHTTPError(http.StatusBadRequest, "since: want a date like 2026-01-31")
+		}
+	}
+	rows, err := s.stats.Daily(since, "")
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,7 @@
       status.textContent = status.getAttribute("data-leaving");
       leave();
     } else {
-      status.textContent = status.getAttribute(presses === 1 ? "data-two" : "data-one");
+      status.textContent = status.getAttribute(presses === 1 ? "data-press2" : "data-press1");
     }
   });
 

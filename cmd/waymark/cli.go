@@ -40,12 +40,14 @@ var errUsage = errors.New("usage")
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	name := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		name, args = args[0], args[1:]
-	}
-	if name == "help" || name == "-h" || name == "--help" {
-		usage(stdout)
-		return 0
+	if len(args) > 0 {
+		switch {
+		case args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help":
+			usage(stdout)
+			return 0
+		case !strings.HasPrefix(args[0], "-"):
+			name, args = args[0], args[1:]
+		}
 	}
 	for _, c := range commands() {
 		if c.name == name {

@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/waymark/waymark/browser"
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
+)
+
+// TestPosterPDF prints an A5 poster in English and Arabic through the CLI
+// and checks the PDF with poppler. It starts one browser.
+func TestPosterPDF(t *testing.T) {
+	if _, err := browser.Find(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v (Debian package chromium)", err)
+		}
+		t.Skip(err)
+	}
+	pdfinfo := needTool(t, "pdfinfo", "poppler-utils")
+	pdftotext := needTool(t, "pdftotext", "poppler-utils")
+
+	file := filepath.Join(t.TempDir(), "k7q2m-a5.pdf")
+	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--size", "A5", "--langs", "en,ar", "-o", file)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if stdout.String() != "" {
+		t.Errorf("-o FILE still wrote to stdout")
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("%s is not a PDF", file)
+	}
+
+	info := tool(t, pdfinfo, file)
+	m := regexp.MustCompile(`(?m)^Page size:\s+([0-9.]+) x ([0-9.]+) pts`).FindStringSubmatch(info)
+	if m == nil {
+		t.Fatalf("pdfinfo lacks the page size:\n%s", info)
+	}
+	w, _ := strconv.ParseFloat(m[1], 64)
+	h, _ := strconv.ParseFloat(m[2], 64)
+	// A5 is 148 x 210 mm = 419.5 x 595.3 pt.
+	if w < 418 || w > 421 || h < 594 || h > 597 {
+		t.Errorf("page is %.1f x %.1f pts, want A5 (419.5 x 595.3)", w, h)
+	}
+	if !regexp.MustCompile(`(?m)^Pages:\s+1$`).MatchString(info) {
+		t.Errorf("want exactly one page:\n%s", info)
+	}
+
+	// Only the chosen languages, in Arabic script too.
+	cat, err := lang.Load(locales.FS())
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := squash(tool(t, pdftotext, "-enc", "UTF-8", file, "-"))
+	for _, id := range []string{"en", "ar"} {
+		loc, _ := cat.Locale(id)
+		if h := squash(loc.Text("poster.headline")); !strings.Contains(text, h) {
+			t.Errorf("PDF text lacks the %s headline %q", id, h)
+		}
+	}
+	if loc, _ := cat.Locale("sq"); strings.Contains(text, squash(loc.Text("poster.headline"))) {
+		t.Error("PDF has the Albanian headline, which --langs en,ar left out")
+	}
+	if !strings.Contains(text, "localhost:8080/K7Q2M") {
+		t.Error("PDF text lacks the short address")
+	}
+}
+
+// TestPosterHTMLAndErrors needs no browser: --html writes the print-ready
+// page, and bad arguments fail before any printing.
+func TestPosterHTMLAndErrors(t *testing.T) {
+	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--html", "--size", "A3", "-o", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout.String(), "@page{size:297mm 420mm}") {
+		t.Error("--html --size A3 output lacks @page{size:297mm 420mm}")
+	}
+
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"poster", "K7Q2M", "--html", "--langs", "en,xx"}, `"xx"`},
+		{[]string{"poster", "K7Q2M", "--html", "--langs", "en,sq,vi,ti,ar,nl,es"}, "at most 6"},
+	} {
+		code, stdout, stderr := cli(t, tt.args...)
+		if code != 1 || !strings.Contains(stderr.String(), tt.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit 1 and %q", tt.args, code, stderr, tt.want)
+		}
+		if stdout.String() != "" {
+			t.Errorf("%v: wrote to stdout on error", tt.args)
+		}
+	}
+}
+
+// squash is the NFKC form of s without spaces, line breaks and format
+// characters: pdftotext wraps Arabic in U+202B/U+202C embedding marks and
+// breaks lines where the layout did.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKC.String(s) {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

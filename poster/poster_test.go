@@ -1,0 +1,762 @@
+package poster_test
+
+// Poster tests check the HTML layout directly and the printed PDF with the
+// tools a print shop or a phone would use: poppler (pdffonts, pdftotext,
+// pdfinfo, pdftoppm), librsvg and zbar. Nothing here decodes a QR code or
+// reads a PDF with our own code.
+//
+// Printing is slow (a Chromium tab per poster), so one Printer serves the
+// whole test binary and the tests print only three PDFs: K7Q2M in A4 and A3
+// (Latin, Vietnamese, Ethiopic, Arabic) and S5FJ3 in A4 (Chinese). The
+// rendered A4 pages are also copied to /tmp/poster-look/ for a human to look
+// at.
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"image/color"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/browser"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
+	"github.com/waymark/waymark/qr"
+	"github.com/waymark/waymark/site"
+)
+
+const (
+	testBase = "http://localhost:8080"
+	// lookDir is where the rendered pages are copied for a human to view.
+	lookDir = "/tmp/poster-look"
+)
+
+var (
+	siteOnce sync.Once
+	demoSite *pages.Site
+	siteErr  error
+
+	// printer is shared by every test (and benchmark) of this binary, so
+	// that Chromium starts once; TestMain closes it.
+	printer    poster.Printer
+	firstPrint sync.Once
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	printer.Close()
+	os.Exit(code)
+}
+
+func demo(t testing.TB) *pages.Site {
+	t.Helper()
+	siteOnce.Do(func() {
+		demoSite, siteErr = pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS()})
+	})
+	if siteErr != nil {
+		t.Fatal(siteErr)
+	}
+	return demoSite
+}
+
+func venue(t testing.TB, code string) *site.Venue {
+	t.Helper()
+	v, ok := demo(t).Config.Venue(code)
+	if !ok {
+		t.Fatalf("demo has no venue %s", code)
+	}
+	return v
+}
+
+func size(t testing.TB, name string) poster.Size {
+	t.Helper()
+	sz, err := poster.SizeByName(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sz
+}
+
+// render returns the poster HTML of one demo venue.
+func render(t testing.TB, code, sizeName string, langs ...string) []byte {
+	t.Helper()
+	b, err := poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, code)},
+		poster.Options{Size: size(t, sizeName), Langs: langs, BaseURL: testBase})
+	if err != nil {
+		t.Fatalf("Render %s %s %v: %v", code, sizeName, langs, err)
+	}
+	return b
+}
+
+// headline is a language's poster headline as the catalog has it.
+func headline(t testing.TB, langID string) string {
+	t.Helper()
+	loc, ok := demo(t).Catalog.Locale(langID)
+	if !ok {
+		t.Fatalf("catalog has no %s", langID)
+	}
+	h := loc.Text("poster.headline")
+	if h == "" || h == "poster.headline" {
+		t.Fatalf("%s has no poster.headline", langID)
+	}
+	return h
+}
+
+// requireTool finds an external program. Developers may lack it, but CI
+// must not quietly skip the only check that real tools read our output.
+func requireTool(t testing.TB, name, debianPackage string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatalf("%s not found; install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
+	}
+	t.Skipf("%s not found; install the Debian package %s to run this test", name, debianPackage)
+	return ""
+}
+
+func requireBrowser(t testing.TB) {
+	t.Helper()
+	if _, err := browser.Find(); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("%v (Debian package chromium)", err)
+		}
+		t.Skip(err)
+	}
+}
+
+// runTool runs a program and returns its standard output.
+func runTool(t testing.TB, name string, args ...string) string {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	cmd := exec.Command(name, args...)
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
+	}
+	return stdout.String()
+}
+
+// printPDF prints html with the shared printer and writes it to dir/name.
+// The first print of the binary includes starting Chromium; its time is
+// logged.
+func printPDF(t testing.TB, html []byte, dir, name string) string {
+	t.Helper()
+	requireBrowser(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	pdf, err := printer.PDF(ctx, html)
+	if err != nil {
+		t.Fatalf("print %s: %v", name, err)
+	}
+	firstPrint.Do(func() {
+		t.Logf("TIMING first poster PDF including browser start: %v", time.Since(start).Round(time.Millisecond))
+	})
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("print %s: output is not a PDF: %.20q", name, pdf)
+	}
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, pdf, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// ---------------------------------------------------------------------------
+// HTML
+
+var (
+	pageSizeRE = regexp.MustCompile(`@page\{size:([0-9.]+)mm ([0-9.]+)mm\}`)
+	qrVarRE    = regexp.MustCompile(`--qr:([0-9.]+)mm`)
+	blockRE    = regexp.MustCompile(`<section class="block" lang="([^"]*)" dir="([^"]*)">`)
+	htmlLangRE = regexp.MustCompile(`<html lang="([^"]*)" dir="([^"]*)">`)
+	sosRE      = regexp.MustCompile(`(?s)<p class="sos"[^>]*>(.*?)</p>`)
+	urlRE      = regexp.MustCompile(`(?s)<p class="url">(.*?)</p>`)
+	qrSVGRE    = regexp.MustCompile(`(?s)<div class="qr">(<svg.*?</svg>)`)
+	tagRE      = regexp.MustCompile(`<[^>]*>`)
+	styleRE    = regexp.MustCompile(`(?s)<style>.*?</style>`)
+)
+
+// visibleText is the text of the HTML body without tags, unescaped.
+func visibleText(b []byte) string {
+	s := styleRE.ReplaceAllString(string(b), " ")
+	return html.UnescapeString(tagRE.ReplaceAllString(s, " "))
+}
+
+func parseMM(t testing.TB, s string) float64 {
+	t.Helper()
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestRenderSizes checks each paper size's page rule and QR size, and what
+// every poster must say, straight from the HTML.
+func TestRenderSizes(t *testing.T) {
+	tests := []struct {
+		size  string
+		w, h  float64
+		minQR float64 // mm, quiet zone included
+	}{
+		// About a tenth of the scanning distance: A5 at arm's length
+		// (60 cm), A4 at a metre, A3 across a corridor (1.5 m).
+		{"A5", 148, 210, 60},
+		{"A4", 210, 297, 100},
+		{"A3", 297, 420, 150},
+	}
+	for _, tt := range tests {
+		t.Run(tt.size, func(t *testing.T) {
+			b := render(t, "K7Q2M", tt.size)
+			doc := string(b)
+
+			pm := pageSizeRE.FindAllStringSubmatch(doc, -1)
+			if len(pm) != 1 {
+				t.Fatalf("found %d @page{size:...} rules, want exactly 1", len(pm))
+			}
+			if w, h := parseMM(t, pm[0][1]), parseMM(t, pm[0][2]); w != tt.w || h != tt.h {
+				t.Errorf("@page size %gmm x %gmm, want %gmm x %gmm", w, h, tt.w, tt.h)
+			}
+
+			qm := qrVarRE.FindAllStringSubmatch(doc, -1)
+			if len(qm) != 1 {
+				t.Fatalf("found %d --qr declarations, want exactly 1", len(qm))
+			}
+			if q := parseMM(t, qm[0][1]); q < tt.minQR {
+				t.Errorf("--qr is %gmm, want at least %gmm on %s", q, tt.minQR, tt.size)
+			}
+			// The variable only matters if the code's box uses it and the
+			// SVG fills the box.
+			for _, rule := range []string{".qr{inline-size:var(--qr);block-size:var(--qr)", ".qr svg{display:block;inline-size:100%;block-size:100%}"} {
+				if !strings.Contains(doc, rule) {
+					t.Errorf("poster CSS lacks %q, so --qr may not size the code", rule)
+				}
+			}
+			if !qrSVGRE.MatchString(doc) {
+				t.Error("no inline <svg> inside <div class=\"qr\">")
+			}
+
+			// Each block has its own lang and dir; Arabic reads right to left.
+			blocks := blockRE.FindAllStringSubmatch(doc, -1)
+			want := venue(t, "K7Q2M").Languages
+			if len(blocks) != len(want) {
+				t.Fatalf("%d language blocks, want %d (%v)", len(blocks), len(want), want)
+			}
+			for i, m := range blocks {
+				wantDir := "ltr"
+				if m[1] == "ar" {
+					wantDir = "rtl"
+				}
+				if m[1] != want[i] || m[2] != wantDir {
+					t.Errorf("block %d: lang=%q dir=%q, want lang=%q dir=%q", i, m[1], m[2], want[i], wantDir)
+				}
+			}
+
+			text := visibleText(b)
+			for _, s := range []string{"localhost:8080/K7Q2M", "08000 121 700"} {
+				if !strings.Contains(text, s) {
+					t.Errorf("poster text lacks %q", s)
+				}
+			}
+			if m := urlRE.FindStringSubmatch(doc); m == nil || !strings.Contains(m[1], "localhost:8080/K7Q2M") {
+				t.Errorf("the large printed address is %q, want localhost:8080/K7Q2M", m)
+			}
+			if m := sosRE.FindStringSubmatch(doc); m == nil || !strings.Contains(m[1], "999") {
+				t.Errorf("emergency line is %q, want it to carry 999", m)
+			}
+		})
+	}
+}
+
+// TestRenderLanguageChoice: chosen languages come in the given order, the
+// first sets the page's own lang and dir, and too many or unknown
+// languages are clear errors.
+func TestRenderLanguageChoice(t *testing.T) {
+	b := render(t, "K7Q2M", "A4", "ar", "en")
+	if m := htmlLangRE.FindStringSubmatch(string(b)); m == nil || m[1] != "ar" || m[2] != "rtl" {
+		t.Errorf("<html> lang/dir = %v, want ar rtl", m)
+	}
+	blocks := blockRE.FindAllStringSubmatch(string(b), -1)
+	if len(blocks) != 2 || blocks[0][1] != "ar" || blocks[0][2] != "rtl" || blocks[1][1] != "en" || blocks[1][2] != "ltr" {
+		t.Errorf("blocks = %v, want ar/rtl then en/ltr", blocks)
+	}
+	if !strings.Contains(visibleText(b), headline(t, "ar")) {
+		t.Errorf("poster lacks the Arabic headline %q", headline(t, "ar"))
+	}
+
+	six := []string{"en", "sq", "vi", "ti", "ar", "nl"}
+	b = render(t, "K7Q2M", "A4", six...)
+	if n := len(blockRE.FindAllString(string(b), -1)); n != 6 {
+		t.Errorf("six languages gave %d blocks", n)
+	}
+
+	seven := append(six, "es")
+	_, err := poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, "K7Q2M")},
+		poster.Options{Size: size(t, "A4"), Langs: seven, BaseURL: testBase})
+	if err == nil {
+		t.Fatal("seven languages rendered without error")
+	}
+	if msg := err.Error(); !strings.Contains(msg, "7 languages") || !strings.Contains(msg, strconv.Itoa(poster.MaxLanguages)) {
+		t.Errorf("error for seven languages is unclear: %q", msg)
+	}
+
+	_, err = poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, "K7Q2M")},
+		poster.Options{Size: size(t, "A4"), Langs: []string{"en", "xx"}, BaseURL: testBase})
+	if err == nil || !strings.Contains(err.Error(), `"xx"`) {
+		t.Errorf("unknown language: err = %v, want an error naming \"xx\"", err)
+	}
+
+	if _, err := poster.SizeByName("B5"); err == nil {
+		t.Error("SizeByName accepted B5")
+	}
+	if sz, err := poster.SizeByName("a3"); err != nil || sz.Name != "A3" {
+		t.Errorf("SizeByName(a3) = %v, %v", sz.Name, err)
+	}
+}
+
+// TestRenderAllVenues: one document with a sheet per venue.
+func TestRenderAllVenues(t *testing.T) {
+	s := demo(t)
+	var vs []*site.Venue
+	for i := range s.Config.Venues {
+		vs = append(vs, &s.Config.Venues[i])
+	}
+	b, err := poster.Render(s, assets.FS(), vs, poster.Options{Size: size(t, "A4"), BaseURL: testBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	if n := strings.Count(doc, `<main class="sheet"`); n != len(vs) {
+		t.Errorf("%d sheets, want %d", n, len(vs))
+	}
+	for _, v := range vs {
+		if !strings.Contains(doc, "localhost:8080/"+v.Code) {
+			t.Errorf("document lacks %s's address", v.Code)
+		}
+	}
+}
+
+// TestRenderQRDecodes rasterises the poster's inline QR SVG with librsvg and
+// reads it with zbar.
+func TestRenderQRDecodes(t *testing.T) {
+	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
+	rsvg := requireTool(t, "rsvg-convert", "librsvg2-bin")
+	m := qrSVGRE.FindSubmatch(render(t, "K7Q2M", "A4"))
+	if m == nil {
+		t.Fatal("no QR SVG in the poster")
+	}
+	dir := t.TempDir()
+	in, out := filepath.Join(dir, "qr.svg"), filepath.Join(dir, "qr.png")
+	if err := os.WriteFile(in, m[1], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	runTool(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
+	if got, want := zbar(t, zbarimg, out), "HTTP://LOCALHOST:8080/K7Q2M"; got != want {
+		t.Errorf("poster QR decodes to %q, want %q", got, want)
+	}
+}
+
+// zbar returns exactly what zbarimg read; more than one symbol would show
+// as more than one line and fail the caller's comparison.
+func zbar(t testing.TB, zbarimg, file string) string {
+	t.Helper()
+	return strings.TrimSuffix(runTool(t, zbarimg, "--raw", "-q", file), "\n")
+}
+
+// ---------------------------------------------------------------------------
+// PDF
+
+type pdfFont struct{ name, typ, emb string }
+
+// pdfFonts runs pdffonts and splits its table by the columns that its
+// dashed rule marks (font types such as "CID TrueType" contain spaces).
+func pdfFonts(t testing.TB, file string) []pdfFont {
+	t.Helper()
+	out := runTool(t, requireTool(t, "pdffonts", "poppler-utils"), file)
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) < 2 || !strings.HasPrefix(lines[1], "---") {
+		t.Fatalf("unexpected pdffonts output:\n%s", out)
+	}
+	header := lines[0]
+	var cols [][2]int // start, end of each column
+	start := 0
+	for _, f := range strings.Split(lines[1], " ") {
+		cols = append(cols, [2]int{start, start + len(f)})
+		start += len(f) + 1
+	}
+	col := func(line string, i int) string {
+		a, b := cols[i][0], cols[i][1]
+		if a >= len(line) {
+			return ""
+		}
+		return strings.TrimSpace(line[a:min(b, len(line))])
+	}
+	if col(header, 0) != "name" || col(header, 1) != "type" || col(header, 3) != "emb" {
+		t.Fatalf("pdffonts columns are not name/type/encoding/emb:\n%s", out)
+	}
+	var fonts []pdfFont
+	for _, l := range lines[2:] {
+		fonts = append(fonts, pdfFont{name: col(l, 0), typ: col(l, 1), emb: col(l, 3)})
+	}
+	return fonts
+}
+
+// pdfPageSize returns pdfinfo's page count and page size in points.
+func pdfPageSize(t testing.TB, file string) (pages int, w, h float64) {
+	t.Helper()
+	out := runTool(t, requireTool(t, "pdfinfo", "poppler-utils"), file)
+	m := regexp.MustCompile(`(?m)^Page size:\s+([0-9.]+) x ([0-9.]+) pts`).FindStringSubmatch(out)
+	n := regexp.MustCompile(`(?m)^Pages:\s+([0-9]+)`).FindStringSubmatch(out)
+	if m == nil || n == nil {
+		t.Fatalf("pdfinfo output lacks Pages or Page size:\n%s", out)
+	}
+	pages, _ = strconv.Atoi(n[1])
+	return pages, parseMM(t, m[1]), parseMM(t, m[2])
+}
+
+func pdfText(t testing.TB, file string) string {
+	t.Helper()
+	return runTool(t, requireTool(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", file, "-")
+}
+
+// rasterise renders the first page at 150 dpi to a PNG next to the PDF.
+func rasterise(t testing.TB, file string) string {
+	t.Helper()
+	prefix := strings.TrimSuffix(file, ".pdf")
+	runTool(t, requireTool(t, "pdftoppm", "poppler-utils"), "-r", "150", "-png", "-singlefile", file, prefix)
+	return prefix + ".png"
+}
+
+// squash is the NFKC form of s without spaces, line breaks and format
+// characters (bidi marks), so that text extracted from a PDF compares with
+// the catalog's text whatever line breaks and presentation forms
+// pdftotext chose.
+func squash(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKC.String(s) {
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+const ptPerMM = 72 / 25.4
+
+func checkPageSize(t *testing.T, file string, sz poster.Size) {
+	t.Helper()
+	n, w, h := pdfPageSize(t, file)
+	if n != 1 {
+		t.Errorf("%s has %d pages, want 1 (did the layout overflow?)", filepath.Base(file), n)
+	}
+	wantW, wantH := sz.W*ptPerMM, sz.H*ptPerMM
+	if d := 1.5; abs(w-wantW) > d || abs(h-wantH) > d {
+		t.Errorf("%s page is %.1f x %.1f pts, want %s = %.1f x %.1f pts", filepath.Base(file), w, h, sz.Name, wantW, wantH)
+	}
+}
+
+func abs(f float64) float64 {
+	if f < 0 {
+		return -f
+	}
+	return f
+}
+
+// checkScan reads the QR code off a 150 dpi rendering of the page with
+// zbar, then measures how large it was printed.
+func checkScan(t *testing.T, pngFile string, sz poster.Size, code string) {
+	t.Helper()
+	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
+	want, err := qr.Payload(testBase, code)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want != "HTTP://LOCALHOST:8080/"+code {
+		t.Fatalf("qr.Payload = %q; the test expects the upper-case URL", want)
+	}
+	if got := zbar(t, zbarimg, pngFile); got != want {
+		t.Errorf("printed %s QR decodes to %q, want %q", sz.Name, got, want)
+	}
+
+	// The symbol's printed size: --qr is the symbol with its quiet zone,
+	// so the dark modules span (n-2*QuietZone)/n of it.
+	sym, err := qr.Encode(want)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := float64(sym.Size())
+	module := sz.QR / n
+	wantMM := sz.QR * (n - 2*qr.QuietZone) / n
+	w, h := darkestBlockMM(t, pngFile, 150, sz.Tear, 1.5*module)
+	t.Logf("%s: QR symbol printed %.1f x %.1f mm, %.1f mm with its quiet zone (--qr: %g mm)", sz.Name, w, h, w*n/(n-2*qr.QuietZone), sz.QR)
+	if abs(w-wantMM) > module/2 || abs(h-wantMM) > module/2 {
+		t.Errorf("%s: QR symbol printed %.1f x %.1f mm, want %.1f mm square (--qr %g mm with the quiet zone)", sz.Name, w, h, wantMM, sz.QR)
+	}
+}
+
+// darkestBlockMM finds the tallest band of rows with dark pixels above the
+// tear-off strips (bands are split by at least gapMM of blank rows) and
+// returns the width and height of its dark pixels in mm. On a poster page
+// that band is the QR symbol: its quiet zone and margins separate it from
+// the text above and below. This measures the print; zbar decodes it.
+func darkestBlockMM(t *testing.T, pngFile string, dpi, tearMM, gapMM float64) (w, h float64) {
+	t.Helper()
+	f, err := os.Open(pngFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
+	b := img.Bounds()
+	limit := b.Max.Y - px(tearMM) - px(2)
+	gap := px(gapMM)
+	type band struct{ y0, y1, x0, x1 int }
+	var best, cur band
+	last := -1 << 30
+	for y := b.Min.Y; y < limit; y++ {
+		x0, x1 := -1, -1
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if g := color.GrayModel.Convert(img.At(x, y)).(color.Gray); g.Y < 128 {
+				if x0 < 0 {
+					x0 = x
+				}
+				x1 = x
+			}
+		}
+		if x0 < 0 {
+			continue
+		}
+		if y-last > gap {
+			cur = band{y0: y, x0: x0, x1: x1}
+		}
+		cur.y1, cur.x0, cur.x1 = y, min(cur.x0, x0), max(cur.x1, x1)
+		last = y
+		if cur.y1-cur.y0 > best.y1-best.y0 {
+			best = cur
+		}
+	}
+	mm := func(p int) float64 { return float64(p) / dpi * 25.4 }
+	return mm(best.x1 - best.x0 + 1), mm(best.y1 - best.y0 + 1)
+}
+
+func lookCopy(t *testing.T, png, name string) {
+	t.Helper()
+	data, err := os.ReadFile(png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(lookDir, 0o755); err != nil {
+		t.Logf("cannot copy to %s: %v", lookDir, err)
+		return
+	}
+	dst := filepath.Join(lookDir, name)
+	if err := os.WriteFile(dst, data, 0o644); err != nil {
+		t.Logf("cannot copy to %s: %v", lookDir, err)
+		return
+	}
+	t.Logf("look at %s", dst)
+}
+
+// TestPDF prints K7Q2M (English, Albanian, Vietnamese, Tigrinya, Arabic)
+// on A4 and A3 and S5FJ3 (with Simplified Chinese) on A4, and checks the
+// PDFs with poppler and zbar.
+func TestPDF(t *testing.T) {
+	requireBrowser(t)
+	for _, tool := range []string{"pdffonts", "pdftotext", "pdfinfo", "pdftoppm"} {
+		requireTool(t, tool, "poppler-utils")
+	}
+	requireTool(t, "zbarimg", "zbar-tools")
+	dir := t.TempDir()
+
+	t.Run("K7Q2M-A4", func(t *testing.T) {
+		sz := size(t, "A4")
+		file := printPDF(t, render(t, "K7Q2M", "A4"), dir, "K7Q2M-A4.pdf")
+
+		checkFonts(t, pdfFonts(t, file), false, "NotoSans-Regular", "NotoSans-Bold",
+			"NotoSansArabic-Regular", "NotoSansArabic-Bold", "NotoSansEthiopic-Regular", "NotoSansEthiopic-Bold")
+
+		text := pdfText(t, file)
+		sq := squash(text)
+		for _, want := range []string{"08000 121 700", "localhost:8080/K7Q2M", "999"} {
+			if !strings.Contains(sq, squash(want)) {
+				t.Errorf("pdftotext output lacks %q:\n%s", want, text)
+			}
+		}
+		for _, id := range []string{"en", "sq", "vi", "ti"} {
+			if h := headline(t, id); !strings.Contains(sq, squash(h)) {
+				t.Errorf("pdftotext output lacks the %s headline %q", id, h)
+			}
+		}
+		checkArabic(t, sq, headline(t, "ar"))
+
+		checkPageSize(t, file, sz)
+		png := rasterise(t, file)
+		checkScan(t, png, sz, "K7Q2M")
+		lookCopy(t, png, "K7Q2M-A4.png")
+	})
+
+	t.Run("K7Q2M-A3", func(t *testing.T) {
+		sz := size(t, "A3")
+		file := printPDF(t, render(t, "K7Q2M", "A3"), dir, "K7Q2M-A3.pdf")
+		checkPageSize(t, file, sz)
+		checkScan(t, rasterise(t, file), sz, "K7Q2M")
+	})
+
+	t.Run("S5FJ3-A4", func(t *testing.T) {
+		sz := size(t, "A4")
+		file := printPDF(t, render(t, "S5FJ3", "A4"), dir, "S5FJ3-A4.pdf")
+		// Noto Sans SC is a CFF (OTTO) font, which Chromium's PDF backend
+		// writes as unnamed Type 3 fonts; pdffonts cannot name it, so the
+		// Chinese text below is the proof that it printed.
+		checkFonts(t, pdfFonts(t, file), true, "NotoSans-Regular", "NotoSans-Bold")
+
+		text := pdfText(t, file)
+		sq := squash(text)
+		for _, want := range []string{headline(t, "zh-Hans"), headline(t, "es"), "1-888-373-7888", "911", "localhost:8080/S5FJ3"} {
+			if !strings.Contains(sq, squash(want)) {
+				t.Errorf("pdftotext output lacks %q:\n%s", want, text)
+			}
+		}
+		checkPageSize(t, file, sz)
+		png := rasterise(t, file)
+		checkScan(t, png, sz, "S5FJ3")
+		lookCopy(t, png, "S5FJ3-A4.png")
+	})
+}
+
+// ourFonts are the PostScript names of the poster's embedded fonts. Any
+// other font in a PDF is a system font that Chromium fell back to for a
+// glyph the subsets lack: another laptop may not have it and print boxes.
+var ourFonts = map[string]bool{
+	"NotoSans-Regular": true, "NotoSans-Bold": true,
+	"NotoSansArabic-Regular": true, "NotoSansArabic-Bold": true,
+	"NotoSansEthiopic-Regular": true, "NotoSansEthiopic-Bold": true,
+	"NotoSansCJKsc-Regular": true, "NotoSansCJKsc-Bold": true,
+}
+
+// checkFonts: every font is embedded, every named font is one of ours and
+// appears once (a second NotoSans-Regular would be the system's copy,
+// standing in for a missing glyph), and the required ones are there.
+// Unnamed (Type 3) fonts are allowed only where unnamed is true.
+func checkFonts(t *testing.T, fonts []pdfFont, unnamed bool, required ...string) {
+	t.Helper()
+	t.Logf("pdffonts: %v", fonts)
+	if len(fonts) == 0 {
+		t.Fatal("pdffonts lists no fonts")
+	}
+	seen := map[string]int{}
+	for _, f := range fonts {
+		if f.emb != "yes" {
+			t.Errorf("font %q (%s) is not embedded (emb=%q)", f.name, f.typ, f.emb)
+		}
+		if f.name == "[none]" {
+			if !unnamed {
+				t.Errorf("unnamed %s font in the PDF: a fallback font for a glyph the subsets lack?", f.typ)
+			}
+			continue
+		}
+		_, base, ok := strings.Cut(f.name, "+") // drop the subset tag
+		if !ok {
+			base = f.name
+		}
+		if !ourFonts[base] {
+			t.Errorf("font %q is not one of the poster's fonts (a glyph missing from the subsets?)", f.name)
+		}
+		if seen[base]++; seen[base] == 2 {
+			t.Errorf("font %s appears twice: one is a system copy standing in for a missing glyph", base)
+		}
+	}
+	for _, r := range required {
+		if seen[r] == 0 {
+			t.Errorf("no %s font in the PDF", r)
+		}
+	}
+}
+
+// checkArabic looks for the Arabic headline in squashed pdftotext output.
+// Poppler (22.12) extracts Chromium's Arabic in logical order, wrapped in
+// U+202B/U+202C embedding marks, which squash drops with the spaces; NFKC
+// folds any presentation forms back to the base letters. So the headline
+// must appear exactly, not merely as a set of letters.
+func checkArabic(t *testing.T, text, headline string) {
+	t.Helper()
+	want := squash(headline)
+	if strings.Contains(text, want) {
+		return
+	}
+	t.Errorf("pdftotext output lacks the Arabic headline %q (squashed %q):\n%s", headline, want, text)
+}
+
+// ---------------------------------------------------------------------------
+// Benchmarks: go test ./poster -run '^$' -bench . -benchtime 1x
+
+// BenchmarkPosterPDF prints one A4 poster per op with the shared, already
+// started printer.
+func BenchmarkPosterPDF(b *testing.B) {
+	requireBrowser(b)
+	html := render(b, "K7Q2M", "A4")
+	ctx := context.Background()
+	if _, err := printer.PDF(ctx, html); err != nil { // start the browser
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := printer.PDF(ctx, html); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPosterRun20 is `waymark posters` for 20 posters: a new printer
+// (so one browser start) and 20 prints cycling through the demo venues.
+// It logs the first poster (with the browser start) and the whole run.
+func BenchmarkPosterRun20(b *testing.B) {
+	requireBrowser(b)
+	s := demo(b)
+	var docs [][]byte
+	for i := range s.Config.Venues {
+		docs = append(docs, render(b, s.Config.Venues[i].Code, "A4"))
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		var p poster.Printer
+		start := time.Now()
+		var first time.Duration
+		for i := 0; i < 20; i++ {
+			if _, err := p.PDF(ctx, docs[i%len(docs)]); err != nil {
+				b.Fatal(err)
+			}
+			if i == 0 {
+				first = time.Since(start)
+			}
+		}
+		total := time.Since(start)
+		p.Close()
+		b.Logf("first poster incl. browser start %v; 20 posters %v (%v per poster after the first)",
+			first.Round(time.Millisecond), total.Round(time.Millisecond), ((total - first) / 19).Round(time.Millisecond))
+		b.ReportMetric(float64(first.Milliseconds()), "ms-first")
+		b.ReportMetric(float64(total.Milliseconds()), "ms-20")
+	}
+}
