@@ -2,27 +2,66 @@ package handlers
 
 import (
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
-	"time"
 
 	"github.com/labstack/echo/v4"
 )
 
-var allowGetHead = []string{"GET, HEAD"}
+// publicHandler does what every public request needs before and around
+// routing: the fixed header set (so that 404s, 405s and errors carry it
+// too), the method check, and recovery from a panic. It is a plain
+// http.Handler rather than Echo middleware, which Echo would wrap anew on
+// every request.
+type publicHandler struct {
+	p      *Public
+	router *echo.Echo
+}
 
-// onlyGetHead answers every other method with 405 and the full header set:
-// the public site has nothing to change.
-func onlyGetHead(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		switch c.Request().Method {
-		case http.MethodGet, http.MethodHead:
-			return next(c)
-		}
-		c.Response().Header()["Allow"] = allowGetHead
-		return echo.ErrMethodNotAllowed
+var (
+	allowGetHead = []string{"GET, HEAD"}
+	textType     = []string{"text/plain; charset=utf-8"}
+	hstsValue    = []string{"max-age=31536000"}
+)
+
+func (h *publicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s := h.p.site()
+	hdr := w.Header()
+	for k, v := range publicHeaders {
+		hdr[k] = v
 	}
+	hdr["Content-Security-Policy"] = s.cspHeader
+	if h.p.hsts {
+		hdr["Strict-Transport-Security"] = hstsValue
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	default:
+		// The public site has nothing to change.
+		hdr["Allow"] = allowGetHead
+		hdr["Content-Type"] = textType
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		w.Write([]byte("Method not allowed.\n"))
+		h.p.logRequest(r, "", http.StatusMethodNotAllowed)
+		return
+	}
+	defer h.recoverPanic(w, r, s)
+	h.router.ServeHTTP(w, r)
+}
+
+// recoverPanic turns a panic into the safe page. It logs the panic value,
+// never the request: the request is the person.
+func (h *publicHandler) recoverPanic(w http.ResponseWriter, r *http.Request, s *live) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler {
+		panic(v)
+	}
+	h.p.log.Error("request failed", "panic", v)
+	// If the page was already being written, there is nothing to add.
+	h.p.writePage(w, r, "", s, s.Config.Default(), nil, "", http.StatusOK)
 }
 
 // errorHandler decides what a person sees when something goes wrong: the
@@ -38,18 +77,13 @@ func (p *Public) errorHandler(err error, c echo.Context) {
 		status = he.Code
 	}
 	switch {
-	case status == http.StatusMethodNotAllowed:
-		h := c.Response().Header()
-		h["Content-Type"] = []string{"text/plain; charset=utf-8"}
-		c.Response().WriteHeader(status)
-		c.Response().Write([]byte("Method not allowed.\n"))
-		return
 	case status >= 500:
 		p.log.Error("request failed", "error", err)
 		// A person in danger still gets the help page.
 		status = http.StatusOK
-	case status != http.StatusNotFound && status >= 400:
-		// 400-class faults of the request (bad encoding and the like).
+	case status >= 400:
+		// A fault of the request (bad encoding and the like): the request
+		// still gets the help page, with its status.
 	default:
 		status = http.StatusNotFound
 	}
@@ -59,37 +93,12 @@ func (p *Public) errorHandler(err error, c echo.Context) {
 	}
 }
 
-// recoverPanic turns a panic into the safe page. It logs the panic value,
-// never the request: the request is the person.
-func (p *Public) recoverPanic(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) (err error) {
-		defer func() {
-			if r := recover(); r != nil {
-				if r == http.ErrAbortHandler {
-					panic(r)
-				}
-				err = fmt.Errorf("panic: %v", r)
-			}
-		}()
-		return next(c)
-	}
-}
-
-// accessLog records the route pattern, the status and the duration, and
-// nothing else: no address, no user agent, no referrer, no query string.
-func (p *Public) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		start := time.Now()
-		err := next(c)
-		if err != nil {
-			// The error handler writes the response; log after it.
-			c.Error(err)
-			err = nil
-		}
-		p.metrics.Observe("public", c.Path(), c.Response().Status)
-		if p.log.Enabled(c.Request().Context(), slog.LevelDebug) {
-			p.log.Debug("request", "route", c.Path(), "status", c.Response().Status, "duration", time.Since(start))
-		}
-		return err
+// logRequest records the route pattern and the status, and nothing else:
+// no address, no user agent, no referrer, no query string, not even the
+// code typed (the pattern is "/:code").
+func (p *Public) logRequest(r *http.Request, route string, status int) {
+	p.metrics.Observe("public", route, status)
+	if p.log.Enabled(r.Context(), slog.LevelDebug) {
+		p.log.Debug("request", "route", route, "status", status)
 	}
 }

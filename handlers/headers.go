@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"net/http"
-
-	"github.com/labstack/echo/v4"
 )
 
 // The fixed header set of the public listener. Each one is explained in
@@ -31,22 +29,4 @@ func PublicHeaders(csp string) http.Header {
 	h := publicHeaders.Clone()
 	h.Set("Content-Security-Policy", csp)
 	return h
-}
-
-var hstsValue = []string{"max-age=31536000"}
-
-// privacyHeaders sets the fixed header set before routing, so that every
-// response (404, 405 and errors included) carries it.
-func (p *Public) privacyHeaders(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		h := c.Response().Header()
-		for k, v := range publicHeaders {
-			h[k] = v
-		}
-		h["Content-Security-Policy"] = p.site().cspHeader
-		if p.hsts {
-			h["Strict-Transport-Security"] = hstsValue
-		}
-		return next(c)
-	}
 }

@@ -44,6 +44,7 @@ func (p *Public) kiosk(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	p.logRequest(c.Request(), c.Path(), http.StatusOK)
 	return c.Blob(http.StatusOK, "text/html; charset=utf-8", b)
 }
 

@@ -129,7 +129,11 @@ var (
 // render writes a pre-rendered page. A page never fails to render here:
 // all of them were rendered at start-up.
 func (p *Public) render(c echo.Context, s *live, region *site.Region, v *site.Venue, pathLang string, status int) error {
-	req := c.Request()
+	return p.writePage(c.Response(), c.Request(), c.Path(), s, region, v, pathLang, status)
+}
+
+// writePage is render for callers outside the router (the panic handler).
+func (p *Public) writePage(w http.ResponseWriter, req *http.Request, route string, s *live, region *site.Region, v *site.Venue, pathLang string, status int) error {
 	choice := s.Choose(region, pathLang, req.Header.Get("Accept-Language"), v)
 	if !choice.Known && status == http.StatusOK {
 		status = http.StatusNotFound
@@ -140,18 +144,23 @@ func (p *Public) render(c echo.Context, s *live, region *site.Region, v *site.Ve
 	}
 	bp := bufs.Get().(*[]byte)
 	defer bufs.Put(bp)
-	w := c.Response()
 	h := w.Header()
 	h["Content-Type"] = htmlType
 	h["Vary"] = varyAll
-	if acceptsGzip(req.Header.Get("Accept-Encoding")) {
+	gz := acceptsGzip(req.Header.Get("Accept-Encoding"))
+	if gz {
 		*bp = choice.Page.AppendGzip((*bp)[:0], slot)
 		h["Content-Encoding"] = gzipEnc
 	} else {
 		*bp = choice.Page.AppendPlain((*bp)[:0], slot)
 	}
-	h["Content-Length"] = []string{strconv.Itoa(len(*bp))}
+	if cl := choice.Page.ContentLength(gz, slot); cl != nil {
+		h["Content-Length"] = cl
+	} else {
+		h["Content-Length"] = []string{strconv.Itoa(len(*bp))}
+	}
 	w.WriteHeader(status)
+	p.logRequest(req, route, status)
 	if req.Method == http.MethodHead {
 		return nil
 	}

@@ -11,21 +11,19 @@ import (
 // PublicRouter lists every route of the public listener. Paths and titles
 // are neutral (no word such as "help" or "exit"): browsers keep them. The
 // public listener is never rate-limited: a person in danger must not be
-// turned away.
-func PublicRouter(p *Public) *echo.Echo {
+// turned away. Other methods than GET and HEAD get 405.
+func PublicRouter(p *Public) http.Handler {
 	e := newEcho()
 	e.HTTPErrorHandler = p.errorHandler
-	// Before routing, so that 404s and 405s carry the same headers.
-	e.Pre(p.privacyHeaders, p.accessLog, onlyGetHead)
-	e.Use(p.recoverPanic)
-
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/", p.home)
 	e.Match(get, "/:code", p.venue)
 	e.Match(get, "/:code/:lang", p.venueLang)
 	e.Match(get, "/:code/kiosk", p.kiosk)
 	e.Match(get, "/:code/kiosk/:lang", p.kiosk)
-	return e
+	// Headers, the method check and panic recovery wrap the router: see
+	// publicHandler.
+	return &publicHandler{p: p, router: e}
 }
 
 // StaffRouter lists every route of the staff listener, which binds to

@@ -162,8 +162,12 @@ func (c *Catalog) loadFile(fsys fs.FS, name string) (*Locale, error) {
 			if !slices.Contains(allForms, form) {
 				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: fmt.Sprintf("unknown key %q (use description, hash, zero, one, two, few, many, other)", form)}
 			}
-			if _, err := parse.Parse(m.ID, text, "{{", "}}"); err != nil {
+			trees, err := parse.Parse(m.ID, text, "{{", "}}")
+			if err != nil {
 				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: "placeholder does not parse: " + cleanTemplateErr(err)}
+			}
+			if bad := templateLogic(trees); bad != "" {
+				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: fmt.Sprintf("%s is not allowed: use only placeholders such as {{.Number}}", bad)}
 			}
 		}
 	}
@@ -312,3 +316,36 @@ func (c *Catalog) IDs() []string { return c.order }
 
 // English returns the source locale.
 func (c *Catalog) English() *Locale { return c.locales[Source] }
+
+// templateLogic returns the first part of a message that is more than text
+// and plain {{.Name}} placeholders. Translations are untrusted: a loop, a
+// condition, a nested template or a variable has no place in them, and
+// some (a template calling itself) would only fail when a page renders.
+func templateLogic(trees map[string]*parse.Tree) string {
+	for name, tree := range trees {
+		if len(trees) > 1 || tree.Root == nil {
+			return "{{define " + name + "}}"
+		}
+		for _, n := range tree.Root.Nodes {
+			switch n := n.(type) {
+			case *parse.TextNode:
+			case *parse.ActionNode:
+				if !isPlaceholder(n) {
+					return n.String()
+				}
+			default:
+				return n.String()
+			}
+		}
+	}
+	return ""
+}
+
+func isPlaceholder(a *parse.ActionNode) bool {
+	p := a.Pipe
+	if p == nil || len(p.Decl) > 0 || len(p.Cmds) != 1 || len(p.Cmds[0].Args) != 1 {
+		return false
+	}
+	f, ok := p.Cmds[0].Args[0].(*parse.FieldNode)
+	return ok && len(f.Ident) == 1
+}

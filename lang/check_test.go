@@ -105,8 +105,6 @@ func TestCheck(t *testing.T) {
 			lang.KindUnsafe, "page.intro", lang.SeverityError, true, "private-use character U+E001"},
 		{"control character", "nl", "{\"page.intro\": \"U zit niet in de \\u0007 problemen.\"}",
 			lang.KindUnsafe, "page.intro", lang.SeverityError, true, ""},
-		{"range action", "nl", `{"emergency.silent": "Bel {{.Number}}{{range .}}x{{end}} vanaf een mobiel."}`,
-			lang.KindUnsafe, "emergency.silent", lang.SeverityError, true, ""},
 		{"placeholder English lacks", "nl", `{"emergency.silent": "Bel {{.Number}} of {{.Other}} vanaf een mobiel."}`,
 			lang.KindUnsafe, "emergency.silent", lang.SeverityError, true, ""},
 		{"missing placeholder", "nl", `{"emergency.silent": "Als u niet kunt praten: bel het alarmnummer vanaf een mobiel."}`,

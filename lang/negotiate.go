@@ -1,8 +1,8 @@
 package lang
 
 import (
+	"strings"
 	"sync"
-	"sync/atomic"
 
 	"golang.org/x/text/language"
 )
@@ -13,12 +13,13 @@ const maxAcceptTags = 16
 // Negotiator picks one of the site's languages for a request.
 type Negotiator struct {
 	tags    []language.Tag
+	ids     []string
 	matcher language.Matcher
 	// seen caches answers per Accept-Language header: phones send few
 	// distinct headers, and parsing one allocates. Bounded, because the
 	// header is the client's to choose.
-	seen     sync.Map // string -> acceptResult
-	seenSize atomic.Int32
+	mu   sync.RWMutex
+	seen map[string]acceptResult
 }
 
 type acceptResult struct {
@@ -30,7 +31,11 @@ const maxSeen = 4096
 
 // NewNegotiator builds a negotiator over the given supported tags.
 func NewNegotiator(tags []language.Tag) *Negotiator {
-	return &Negotiator{tags: tags, matcher: language.NewMatcher(tags)}
+	n := &Negotiator{tags: tags, matcher: language.NewMatcher(tags)}
+	for _, t := range tags {
+		n.ids = append(n.ids, t.String())
+	}
+	return n
 }
 
 // Match returns the supported tag closest to t, if close enough to read.
@@ -58,6 +63,16 @@ func (n *Negotiator) Parse(s string) (int, bool) {
 	if s == "" || len(s) > 35 {
 		return 0, false
 	}
+	// Most segments are poster codes or tags as we print them: compare
+	// before parsing, which allocates.
+	for i, sup := range n.ids {
+		if strings.EqualFold(s, sup) {
+			return i, true
+		}
+	}
+	if !strings.ContainsAny(s, "-_") {
+		return 0, false
+	}
 	t, err := language.Parse(s)
 	if err != nil {
 		return 0, false
@@ -79,14 +94,22 @@ func (n *Negotiator) Accept(header string) (int, bool) {
 	if header == "" || len(header) > 4096 {
 		return 0, false
 	}
-	if r, ok := n.seen.Load(header); ok {
-		r := r.(acceptResult)
+	n.mu.RLock()
+	r, hit := n.seen[header]
+	n.mu.RUnlock()
+	if hit {
 		return r.i, r.ok
 	}
 	i, ok := n.accept(header)
-	if len(header) <= 256 && n.seenSize.Load() < maxSeen {
-		n.seenSize.Add(1)
-		n.seen.Store(header, acceptResult{i, ok})
+	if len(header) <= 256 {
+		n.mu.Lock()
+		if n.seen == nil {
+			n.seen = make(map[string]acceptResult)
+		}
+		if len(n.seen) < maxSeen {
+			n.seen[strings.Clone(header)] = acceptResult{i, ok}
+		}
+		n.mu.Unlock()
 	}
 	return i, ok
 }

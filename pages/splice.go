@@ -5,6 +5,8 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
+	"strconv"
+	"strings"
 )
 
 // A Page is one pre-rendered page shared by every venue of a region in one
@@ -32,6 +34,9 @@ type Page struct {
 	// page with slot S differs from the page with n zero bytes in each slot
 	// by the raw CRC of S shifted to each slot's place. See crcFor.
 	k, q, z []uint32
+	// Content-Length header values per slot length, plain and gzip, so
+	// that a response formats no number.
+	plainLen, gzipLen [][]string
 }
 
 // maxFastSlot bounds the slot lengths whose CRC terms are precomputed; a
@@ -63,7 +68,24 @@ func newPage(rendered []byte) *Page {
 	p.precomputeCRC()
 	p.plainEmpty = p.AppendPlain(nil, "")
 	p.gzipEmpty = p.appendGzip(nil, "")
+	zeros := strings.Repeat("\x00", maxFastSlot)
+	for n := 0; n <= maxFastSlot; n++ {
+		p.plainLen = append(p.plainLen, []string{strconv.Itoa(p.PlainLen(zeros[:n]))})
+		p.gzipLen = append(p.gzipLen, []string{strconv.Itoa(len(p.appendGzip(nil, zeros[:n])))})
+	}
 	return p
+}
+
+// ContentLength returns the Content-Length header value of the page with
+// a slot of this length, or nil if it was not precomputed.
+func (p *Page) ContentLength(gzip bool, slot string) []string {
+	if len(slot) > maxFastSlot {
+		return nil
+	}
+	if gzip {
+		return p.gzipLen[len(slot)]
+	}
+	return p.plainLen[len(slot)]
 }
 
 func (p *Page) precomputeCRC() {
