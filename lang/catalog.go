@@ -215,6 +215,9 @@ func readMessages(name string, data []byte) ([]*Message, error) {
 	for id, body := range raw {
 		line := lineOfID(data, id)
 		m := &Message{ID: id, Line: line, Forms: map[string]string{}}
+		if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
+			return nil, &FileError{File: name, Line: line, ID: id, Problem: "has no text (add \"other\")"}
+		}
 		var s string
 		if err := json.Unmarshal(body, &s); err == nil {
 			m.Forms["other"] = s

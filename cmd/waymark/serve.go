@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -62,6 +61,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	src := sources(c.config, c.dev)
+	// With --dev, the watcher takes its first snapshot before the first
+	// load, so that an edit saved while the pages render is not missed.
+	var changed <-chan struct{}
+	if c.dev {
+		changed = watch(ctx, watchedPaths(c.config), time.Second)
+	}
 	s, err := pages.Load(src)
 	if err != nil {
 		return err
@@ -78,23 +83,20 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer printer.Close()
 	staff := handlers.NewStaff(handlers.StaffOptions{Site: public.Site, Assets: src.Assets, BaseURL: c.baseURL,
 		Token: token, Printer: &printer, Stats: st, Metrics: metrics, Log: log})
-	srv := newServer(c.addr, handlers.PublicRouter(public), log)
-	admin := newServer(c.adminAddr, handlers.StaffRouter(staff), log)
-
-	ln, err := net.Listen("tcp", c.addr)
+	pub, err := listen(c.addr, handlers.PublicRouter(public))
 	if err != nil {
 		return err
 	}
-	aln, err := net.Listen("tcp", c.adminAddr)
+	admin, err := listen(c.adminAddr, handlers.StaffRouter(staff))
 	if err != nil {
-		ln.Close()
+		pub.ln.Close()
 		return err
 	}
-	log.Info("serving", "addr", ln.Addr().String(), "admin_addr", aln.Addr().String(), "config", s.Config.Source,
+	log.Info("serving", "addr", pub.ln.Addr().String(), "admin_addr", admin.ln.Addr().String(), "config", s.Config.Source,
 		"languages", len(s.Locales), "venues", len(s.Config.Venues), "scan_counts", cmp.Or(st.Path(), "memory only"))
 	errc := make(chan error, 2)
-	go func() { errc <- srv.Serve(ln) }()
-	go func() { errc <- admin.Serve(aln) }()
+	go func() { errc <- pub.serve() }()
+	go func() { errc <- admin.serve() }()
 	flushCtx, stopFlush := context.WithCancel(context.Background())
 	flushed := make(chan error, 1)
 	go func() { flushed <- st.Run(flushCtx, c.flushEvery) }()
@@ -117,10 +119,6 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
-	var changed <-chan struct{}
-	if c.dev {
-		changed = watch(ctx, watchedPaths(c.config), time.Second)
-	}
 	for {
 		select {
 		case err := <-errc:
@@ -131,14 +129,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			reload("files changed")
 		case <-ctx.Done():
 			log.Info("shutting down")
-			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 			defer cancel()
-			// In-flight requests finish; new connections are refused.
-			err := errors.Join(srv.Shutdown(sctx), admin.Shutdown(sctx))
+			// New connections are refused at once; requests under way,
+			// even half-received ones, still get their answer.
+			err := shutdown(sctx, pub, admin)
 			for range 2 {
-				if serr := <-errc; !errors.Is(serr, http.ErrServerClosed) {
-					err = errors.Join(err, serr)
-				}
+				err = errors.Join(err, <-errc)
 			}
 			return err
 		}
@@ -207,8 +204,8 @@ func watch(ctx context.Context, paths []string, every time.Duration) <-chan stru
 		}
 		return s
 	}
+	last := stamp()
 	go func() {
-		last := stamp()
 		t := time.NewTicker(every)
 		defer t.Stop()
 		for {
@@ -227,23 +224,6 @@ func watch(ctx context.Context, paths []string, every time.Duration) <-chan stru
 		}
 	}()
 	return out
-}
-
-// newServer sets timeouts and a header limit on a listener, so that slow
-// or oversized requests cannot hold connections open.
-func newServer(addr string, h http.Handler, log *slog.Logger) *http.Server {
-	return &http.Server{
-		Addr:              addr,
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      15 * time.Second,
-		IdleTimeout:       60 * time.Second,
-		MaxHeaderBytes:    16 << 10,
-		// net/http logs TLS and protocol errors with the client's address;
-		// drop them: an address is personal data here.
-		ErrorLog: slog.NewLogLogger(discardHandler{}, slog.LevelError),
-	}
 }
 
 type discardHandler struct{ slog.Handler }
