@@ -36,9 +36,9 @@ go test -count=1 ./...
 # The packages with shared state run again under the race detector.
 go test -count=1 -race ./stats/ ./qr/ ./handlers/ -run 'Concurren|Race|Scan|Cache|Reload'
 # Each fuzz target runs briefly on top of its seed corpus (testdata/fuzz).
-for target in site:FuzzNormalizeCode site:FuzzParse lang:FuzzAccept qr:FuzzPayload; do
+for target in site:FuzzNormalizeCode site:FuzzParse lang:FuzzAccept lang:FuzzLoadLocale qr:FuzzPayload handlers:FuzzRouter; do
   pkg=${target%%:*}; fn=${target##*:}
-  if ! out=$(go test -run '^$' -fuzz "^${fn}\$" -fuzztime 5s "./$pkg/" 2>&1); then
+  if ! out=$(go test -run '^$' -fuzz "^${fn}\$" -fuzztime 5s -fuzzminimizetime 100x "./$pkg/" 2>&1); then
     echo "$out"; exit 1
   fi
 done
