@@ -73,7 +73,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	st, err := stats.Open(dataDir(c.dataDir, c.config))
 	if err != nil {
-		return err
+		// Counting is for staff; help pages must not depend on it.
+		log.Error("scan counts unavailable; counting in memory only until the file is repaired", "error", err)
+		st, _ = stats.Open("")
 	}
 	st.OnFlushError = func(err error) { log.Error("writing scan counts", "error", err) }
 	metrics := handlers.NewMetrics(st)
