@@ -187,10 +187,7 @@ func (s *Staff) posterOptions(c echo.Context) (poster.Options, error) {
 	if err != nil {
 		return poster.Options{}, echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
-	var langs []string
-	for _, l := range c.QueryParams()["lang"] {
-		langs = append(langs, l)
-	}
+	langs := append([]string(nil), c.QueryParams()["lang"]...)
 	if l := c.QueryParam("langs"); l != "" {
 		langs = append(langs, strings.Split(l, ",")...)
 	}

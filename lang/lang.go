@@ -3,8 +3,9 @@
 package lang
 
 import (
-	"strings"
+	"unicode/utf8"
 
+	"golang.org/x/text/cases"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -40,19 +41,8 @@ func NativeName(t language.Tag) string {
 	if name == "" {
 		return t.String()
 	}
-	// Picker entries start a line; CLDR gives some names in lower case.
-	return upperFirst(name, t)
-}
-
-func upperFirst(s string, t language.Tag) string {
-	for i, r := range s {
-		if i > 0 {
-			break
-		}
-		u := strings.ToUpper(string(r))
-		if u != string(r) {
-			return u + s[len(string(r)):]
-		}
-	}
-	return s
+	// Picker entries start a line; CLDR gives some names in lower case
+	// ("español"), which the language's own casing rules capitalise.
+	r, size := utf8.DecodeRuneInString(name)
+	return cases.Upper(t).String(string(r)) + name[size:]
 }

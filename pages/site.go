@@ -4,13 +4,13 @@
 package pages
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"slices"
-	"strings"
 	"time"
 
 	"golang.org/x/text/language"
@@ -114,11 +114,11 @@ var funcs = template.FuncMap{
 
 // Render executes a named template into bytes.
 func (s *Site) Render(name string, data any) ([]byte, error) {
-	var b strings.Builder
+	var b bytes.Buffer
 	if err := s.templates.ExecuteTemplate(&b, name, data); err != nil {
 		return nil, err
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // PageData is what the page templates see.

@@ -59,12 +59,13 @@ func newLocator(data []byte) *locator {
 	return l
 }
 
+// close ends the innermost open block at line end. A parent's block ends
+// where its first child starts, which is enough to find the parent's keys:
+// TOML requires them before any child table.
 func (l *locator) close(key string, end int) {
 	b := l.blocks[key]
 	b[1] = end
 	l.blocks[key] = b
-	// A child's end also bounds nothing of its parent: parents span their
-	// children, so only the innermost open block is tracked.
 }
 
 // find returns the 1-based line of key inside block, or of the block header.
