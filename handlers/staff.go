@@ -194,36 +194,38 @@ func (s *Staff) posterOptions(c echo.Context) (poster.Options, error) {
 	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL}, nil
 }
 
-// posterHTML serves one venue's print-ready poster.
-func (s *Staff) posterHTML(c echo.Context) error {
+// venuePoster renders the poster HTML of the venue in the path, with the
+// size and languages the query asks for.
+func (s *Staff) venuePoster(c echo.Context) ([]byte, *site.Venue, poster.Options, error) {
 	ps, v, err := s.venueOf(c)
 	if err != nil {
-		return err
+		return nil, nil, poster.Options{}, err
 	}
 	o, err := s.posterOptions(c)
 	if err != nil {
-		return err
+		return nil, nil, o, err
 	}
 	b, err := poster.Render(ps, s.assets, []*site.Venue{v}, o)
 	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+		return nil, nil, o, echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	return b, v, o, nil
+}
+
+// posterHTML serves one venue's print-ready poster.
+func (s *Staff) posterHTML(c echo.Context) error {
+	b, _, _, err := s.venuePoster(c)
+	if err != nil {
+		return err
 	}
 	return c.HTMLBlob(http.StatusOK, b)
 }
 
 // posterPDF prints one venue's poster through the local browser.
 func (s *Staff) posterPDF(c echo.Context) error {
-	ps, v, err := s.venueOf(c)
+	b, v, o, err := s.venuePoster(c)
 	if err != nil {
 		return err
-	}
-	o, err := s.posterOptions(c)
-	if err != nil {
-		return err
-	}
-	b, err := poster.Render(ps, s.assets, []*site.Venue{v}, o)
-	if err != nil {
-		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
 	}
 	pdf, err := s.printer.PDF(c.Request().Context(), b)
 	if err != nil {

@@ -8,7 +8,6 @@ import (
 
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
-	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
 
@@ -21,7 +20,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: *config})
+	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}

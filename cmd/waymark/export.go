@@ -6,10 +6,7 @@ import (
 	"io"
 	"time"
 
-	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/export"
-	"github.com/waymark/waymark/locales"
-	"github.com/waymark/waymark/pages"
 )
 
 // runExport writes the public site as static files with host configs.
@@ -26,7 +23,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: *config})
+	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}

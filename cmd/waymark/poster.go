@@ -10,8 +10,6 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/assets"
-	"github.com/waymark/waymark/locales"
-	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
 	"github.com/waymark/waymark/site"
 )
@@ -33,7 +31,7 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fs.Usage()
 		return errUsage
 	}
-	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: *config})
+	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}
@@ -78,7 +76,7 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: *config})
+	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}

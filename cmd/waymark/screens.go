@@ -15,8 +15,6 @@ import (
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/browser"
 	"github.com/waymark/waymark/handlers"
-	"github.com/waymark/waymark/locales"
-	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
 	"github.com/waymark/waymark/site"
 )
@@ -33,7 +31,7 @@ func runScreens(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS()})
+	s, err := loadSite("")
 	if err != nil {
 		return err
 	}

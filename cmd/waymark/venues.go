@@ -6,8 +6,10 @@ import (
 	"io"
 	"strings"
 
+	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/site"
 )
 
@@ -40,4 +42,10 @@ func loadConfig(path string) (*site.Config, error) {
 		return site.Demo(cat)
 	}
 	return site.LoadFile(path, cat)
+}
+
+// loadSite reads a config (or the demo) with the embedded locales and
+// assets, and renders every page: what every command but serve needs.
+func loadSite(config string) (*pages.Site, error) {
+	return pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: config})
 }
