@@ -17,6 +17,7 @@ import (
 
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/handlers"
+	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
@@ -30,22 +31,10 @@ func demoSite(t *testing.T) *pages.Site {
 	return s
 }
 
-func needTool(t *testing.T, name, pkg string) string {
-	t.Helper()
-	p, err := exec.LookPath(name)
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found: install the Debian package %s", name, pkg)
-		}
-		t.Skipf("%s not found (Debian package %s)", name, pkg)
-	}
-	return p
-}
-
 // The export, served by a real nginx with the generated configuration,
 // answers with the server's bodies and the server's privacy headers.
 func TestExportServedByNginxMatchesServer(t *testing.T) {
-	nginx := needTool(t, "nginx", "nginx")
+	nginx := realtools.Need(t, "nginx", "nginx")
 	s := demoSite(t)
 	dir := t.TempDir()
 	// nginx workers must read the files; t.TempDir is private to root.

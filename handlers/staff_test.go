@@ -6,7 +6,6 @@ package handlers
 // checks the other side: the public listener has none of these routes.
 
 import (
-	"bytes"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -14,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"runtime"
@@ -23,6 +21,7 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/qr"
 	"github.com/waymark/waymark/stats"
@@ -60,32 +59,6 @@ func staffGet(h http.Handler, target, remoteAddr string, header map[string]strin
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
-}
-
-// staffTool finds an external program: a skip for developers without it,
-// a failure in CI, naming the Debian package either way.
-func staffTool(t testing.TB, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found; install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
-	}
-	t.Skipf("%s not found; install the Debian package %s to run this test", name, debianPackage)
-	return ""
-}
-
-func staffRun(t testing.TB, name string, args ...string) string {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
 }
 
 // assertStaffHeaders: staff pages are never cached and carry a CSP.
@@ -139,15 +112,11 @@ func TestStaffIndexListsEveryVenue(t *testing.T) {
 }
 
 func TestStaffQRDecodes(t *testing.T) {
-	zbarimg := staffTool(t, "zbarimg", "zbar-tools")
-	rsvg := staffTool(t, "rsvg-convert", "librsvg2-bin")
+	realtools.Need(t, "zbarimg", "zbar-tools")
+	rsvg := realtools.Need(t, "rsvg-convert", "librsvg2-bin")
 	h := newStaffRouter(t, StaffOptions{})
 	dir := t.TempDir()
 	const want = "HTTPS://HELP.EXAMPLE.ORG/K7Q2M"
-
-	decode := func(file string) string {
-		return strings.TrimSuffix(staffRun(t, zbarimg, "--raw", "-q", file), "\n")
-	}
 
 	// The lower-case code is the same venue.
 	for _, path := range []string{"/venues/K7Q2M/qr.png", "/venues/k7q2m/qr.png?size=300"} {
@@ -163,7 +132,7 @@ func TestStaffQRDecodes(t *testing.T) {
 		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if got := decode(file); got != want {
+		if got := realtools.DecodeQR(t, file); got != want {
 			t.Errorf("GET %s decodes to %q, want %q", path, got, want)
 		}
 	}
@@ -180,8 +149,8 @@ func TestStaffQRDecodes(t *testing.T) {
 	if err := os.WriteFile(in, rec.Body.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	staffRun(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
-	if got := decode(out); got != want {
+	realtools.Run(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
+	if got := realtools.DecodeQR(t, out); got != want {
 		t.Errorf("qr.svg decodes to %q, want %q", got, want)
 	}
 }

@@ -18,7 +18,6 @@ import (
 	"image/color"
 	"image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -32,6 +31,7 @@ import (
 
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/browser"
+	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
@@ -116,21 +116,6 @@ func headline(t testing.TB, langID string) string {
 	return h
 }
 
-// requireTool finds an external program. Developers may lack it, but CI
-// must not quietly skip the only check that real tools read our output.
-func requireTool(t testing.TB, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found; install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
-	}
-	t.Skipf("%s not found; install the Debian package %s to run this test", name, debianPackage)
-	return ""
-}
-
 func requireBrowser(t testing.TB) {
 	t.Helper()
 	if _, err := browser.Find(); err != nil {
@@ -139,18 +124,6 @@ func requireBrowser(t testing.TB) {
 		}
 		t.Skip(err)
 	}
-}
-
-// runTool runs a program and returns its standard output.
-func runTool(t testing.TB, name string, args ...string) string {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
 }
 
 // printPDF prints html with the shared printer and writes it to dir/name.
@@ -357,8 +330,8 @@ func TestRenderAllVenues(t *testing.T) {
 // TestRenderQRDecodes rasterises the poster's inline QR SVG with librsvg and
 // reads it with zbar.
 func TestRenderQRDecodes(t *testing.T) {
-	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
-	rsvg := requireTool(t, "rsvg-convert", "librsvg2-bin")
+	realtools.Need(t, "zbarimg", "zbar-tools")
+	rsvg := realtools.Need(t, "rsvg-convert", "librsvg2-bin")
 	m := qrSVGRE.FindSubmatch(render(t, "K7Q2M", "A4"))
 	if m == nil {
 		t.Fatal("no QR SVG in the poster")
@@ -368,17 +341,10 @@ func TestRenderQRDecodes(t *testing.T) {
 	if err := os.WriteFile(in, m[1], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	runTool(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
-	if got, want := zbar(t, zbarimg, out), "HTTP://LOCALHOST:8080/K7Q2M"; got != want {
+	realtools.Run(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
+	if got, want := realtools.DecodeQR(t, out), "HTTP://LOCALHOST:8080/K7Q2M"; got != want {
 		t.Errorf("poster QR decodes to %q, want %q", got, want)
 	}
-}
-
-// zbar returns exactly what zbarimg read; more than one symbol would show
-// as more than one line and fail the caller's comparison.
-func zbar(t testing.TB, zbarimg, file string) string {
-	t.Helper()
-	return strings.TrimSuffix(runTool(t, zbarimg, "--raw", "-q", file), "\n")
 }
 
 // ---------------------------------------------------------------------------
@@ -390,7 +356,7 @@ type pdfFont struct{ name, typ, emb string }
 // dashed rule marks (font types such as "CID TrueType" contain spaces).
 func pdfFonts(t testing.TB, file string) []pdfFont {
 	t.Helper()
-	out := runTool(t, requireTool(t, "pdffonts", "poppler-utils"), file)
+	out := realtools.Run(t, realtools.Need(t, "pdffonts", "poppler-utils"), file)
 	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
 	if len(lines) < 2 || !strings.HasPrefix(lines[1], "---") {
 		t.Fatalf("unexpected pdffonts output:\n%s", out)
@@ -422,7 +388,7 @@ func pdfFonts(t testing.TB, file string) []pdfFont {
 // pdfPageSize returns pdfinfo's page count and page size in points.
 func pdfPageSize(t testing.TB, file string) (pages int, w, h float64) {
 	t.Helper()
-	out := runTool(t, requireTool(t, "pdfinfo", "poppler-utils"), file)
+	out := realtools.Run(t, realtools.Need(t, "pdfinfo", "poppler-utils"), file)
 	m := regexp.MustCompile(`(?m)^Page size:\s+([0-9.]+) x ([0-9.]+) pts`).FindStringSubmatch(out)
 	n := regexp.MustCompile(`(?m)^Pages:\s+([0-9]+)`).FindStringSubmatch(out)
 	if m == nil || n == nil {
@@ -434,14 +400,14 @@ func pdfPageSize(t testing.TB, file string) (pages int, w, h float64) {
 
 func pdfText(t testing.TB, file string) string {
 	t.Helper()
-	return runTool(t, requireTool(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", file, "-")
+	return realtools.Run(t, realtools.Need(t, "pdftotext", "poppler-utils"), "-enc", "UTF-8", file, "-")
 }
 
 // rasterise renders the first page at 150 dpi to a PNG next to the PDF.
 func rasterise(t testing.TB, file string) string {
 	t.Helper()
 	prefix := strings.TrimSuffix(file, ".pdf")
-	runTool(t, requireTool(t, "pdftoppm", "poppler-utils"), "-r", "150", "-png", "-singlefile", file, prefix)
+	realtools.Run(t, realtools.Need(t, "pdftoppm", "poppler-utils"), "-r", "150", "-png", "-singlefile", file, prefix)
 	return prefix + ".png"
 }
 
@@ -485,7 +451,7 @@ func abs(f float64) float64 {
 // zbar, then measures how large it was printed.
 func checkScan(t *testing.T, pngFile string, sz poster.Size, code string) {
 	t.Helper()
-	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
+	realtools.Need(t, "zbarimg", "zbar-tools")
 	want, err := qr.Payload(testBase, code)
 	if err != nil {
 		t.Fatal(err)
@@ -493,7 +459,7 @@ func checkScan(t *testing.T, pngFile string, sz poster.Size, code string) {
 	if want != "HTTP://LOCALHOST:8080/"+code {
 		t.Fatalf("qr.Payload = %q; the test expects the upper-case URL", want)
 	}
-	if got := zbar(t, zbarimg, pngFile); got != want {
+	if got := realtools.DecodeQR(t, pngFile); got != want {
 		t.Errorf("printed %s QR decodes to %q, want %q", sz.Name, got, want)
 	}
 
@@ -586,9 +552,9 @@ func lookCopy(t *testing.T, png, name string) {
 func TestPDF(t *testing.T) {
 	requireBrowser(t)
 	for _, tool := range []string{"pdffonts", "pdftotext", "pdfinfo", "pdftoppm"} {
-		requireTool(t, tool, "poppler-utils")
+		realtools.Need(t, tool, "poppler-utils")
 	}
-	requireTool(t, "zbarimg", "zbar-tools")
+	realtools.Need(t, "zbarimg", "zbar-tools")
 	dir := t.TempDir()
 
 	t.Run("K7Q2M-A4", func(t *testing.T) {

@@ -1,43 +1,14 @@
 package qr
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/waymark/waymark/internal/realtools"
 )
-
-// requireTool finds an external program for the end-to-end decode tests.
-// Developers may lack it, but CI must not quietly skip the only check that
-// a real scanner reads our output.
-func requireTool(t *testing.T, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found; install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
-	}
-	t.Skipf("%s not found; install the Debian package %s to run this test", name, debianPackage)
-	return ""
-}
-
-// zbarDecode runs zbarimg on a PNG file and returns exactly what it read.
-func zbarDecode(t *testing.T, zbarimg, file string) string {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(zbarimg, "--raw", "-q", file)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("zbarimg %s: %v (no symbol found?)\n%s", filepath.Base(file), err, stderr.String())
-	}
-	// --raw still ends each symbol with a newline; more than one line would
-	// mean more than one symbol, which must fail the comparison.
-	return strings.TrimSuffix(stdout.String(), "\n")
-}
 
 // decodePayloads mix short and long payloads and a case-sensitive path.
 var decodePayloads = []struct{ base, code string }{
@@ -48,7 +19,7 @@ var decodePayloads = []struct{ base, code string }{
 }
 
 func TestDecodePNG(t *testing.T) {
-	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
+	realtools.Need(t, "zbarimg", "zbar-tools")
 	dir := t.TempDir()
 	for _, tt := range decodePayloads {
 		payload, err := Payload(tt.base, tt.code)
@@ -67,7 +38,7 @@ func TestDecodePNG(t *testing.T) {
 			if err := os.WriteFile(file, b, 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if got := zbarDecode(t, zbarimg, file); got != payload {
+			if got := realtools.DecodeQR(t, file); got != payload {
 				t.Errorf("PNG(%d) of %q decodes to %q", px, payload, got)
 			}
 		}
@@ -75,8 +46,8 @@ func TestDecodePNG(t *testing.T) {
 }
 
 func TestDecodeSVG(t *testing.T) {
-	zbarimg := requireTool(t, "zbarimg", "zbar-tools")
-	rsvg := requireTool(t, "rsvg-convert", "librsvg2-bin")
+	realtools.Need(t, "zbarimg", "zbar-tools")
+	rsvg := realtools.Need(t, "rsvg-convert", "librsvg2-bin")
 	dir := t.TempDir()
 	for _, tt := range decodePayloads {
 		payload, err := Payload(tt.base, tt.code)
@@ -103,7 +74,7 @@ func TestDecodeSVG(t *testing.T) {
 			if msg, err := cmd.CombinedOutput(); err != nil {
 				t.Fatalf("rsvg-convert %s of %q: %v\n%s", name, payload, err, msg)
 			}
-			if got := zbarDecode(t, zbarimg, out); got != payload {
+			if got := realtools.DecodeQR(t, out); got != payload {
 				t.Errorf("%s of %q decodes to %q", name, payload, got)
 			}
 		}

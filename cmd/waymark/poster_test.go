@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"github.com/waymark/waymark/browser"
+	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 )
@@ -26,8 +27,8 @@ func TestPosterPDF(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	pdfinfo := needTool(t, "pdfinfo", "poppler-utils")
-	pdftotext := needTool(t, "pdftotext", "poppler-utils")
+	pdfinfo := realtools.Need(t, "pdfinfo", "poppler-utils")
+	pdftotext := realtools.Need(t, "pdftotext", "poppler-utils")
 
 	file := filepath.Join(t.TempDir(), "k7q2m-a5.pdf")
 	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--size", "A5", "--langs", "en,ar", "-o", file)
@@ -45,7 +46,7 @@ func TestPosterPDF(t *testing.T) {
 		t.Fatalf("%s is not a PDF", file)
 	}
 
-	info := tool(t, pdfinfo, file)
+	info := realtools.Run(t, pdfinfo, file)
 	m := regexp.MustCompile(`(?m)^Page size:\s+([0-9.]+) x ([0-9.]+) pts`).FindStringSubmatch(info)
 	if m == nil {
 		t.Fatalf("pdfinfo lacks the page size:\n%s", info)
@@ -65,7 +66,7 @@ func TestPosterPDF(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := squash(tool(t, pdftotext, "-enc", "UTF-8", file, "-"))
+	text := squash(realtools.Run(t, pdftotext, "-enc", "UTF-8", file, "-"))
 	for _, id := range []string{"en", "ar"} {
 		loc, _ := cat.Locale(id)
 		if h := squash(loc.Text("poster.headline")); !strings.Contains(text, h) {

@@ -9,12 +9,12 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/site"
@@ -53,41 +53,6 @@ func cli(t testing.TB, args ...string) (code int, stdout, stderr *lockedBuffer) 
 	return code, stdout, stderr
 }
 
-// needTool finds an external program: a skip for developers without it, a
-// failure in CI, naming the Debian package either way.
-func needTool(t testing.TB, name, debianPackage string) string {
-	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatalf("%s not found; install the Debian package %s (apt-get install %s)", name, debianPackage, debianPackage)
-	}
-	t.Skipf("%s not found; install the Debian package %s to run this test", name, debianPackage)
-	return ""
-}
-
-// tool runs a program and returns its standard output.
-func tool(t testing.TB, name string, args ...string) string {
-	t.Helper()
-	var stdout, stderr bytes.Buffer
-	cmd := exec.Command(name, args...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("%s %s: %v\n%s", filepath.Base(name), strings.Join(args, " "), err, stderr.String())
-	}
-	return stdout.String()
-}
-
-// zbarRead returns exactly what zbarimg read from a PNG; a second symbol
-// would add a line and fail the caller's comparison.
-func zbarRead(t testing.TB, file string) string {
-	t.Helper()
-	zbarimg := needTool(t, "zbarimg", "zbar-tools")
-	return strings.TrimSuffix(tool(t, zbarimg, "--raw", "-q", file), "\n")
-}
-
 // demoVenues are the venues of the embedded demo config.
 func demoVenues(t testing.TB) []site.Venue {
 	t.Helper()
@@ -103,7 +68,7 @@ func demoVenues(t testing.TB) []site.Venue {
 }
 
 func TestQRPNGFile(t *testing.T) {
-	needTool(t, "zbarimg", "zbar-tools")
+	realtools.Need(t, "zbarimg", "zbar-tools")
 	file := filepath.Join(t.TempDir(), "k7q2m.png")
 	code, stdout, stderr := cli(t, "qr", "K7Q2M", "--format", "png", "--size", "400", "-o", file)
 	if code != 0 {
@@ -119,14 +84,14 @@ func TestQRPNGFile(t *testing.T) {
 	if !bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")) {
 		t.Fatalf("%s is not a PNG", file)
 	}
-	if got, want := zbarRead(t, file), "HTTP://LOCALHOST:8080/K7Q2M"; got != want {
+	if got, want := realtools.DecodeQR(t, file), "HTTP://LOCALHOST:8080/K7Q2M"; got != want {
 		t.Errorf("qr PNG decodes to %q, want %q", got, want)
 	}
 }
 
 func TestQRSVGStdout(t *testing.T) {
-	rsvg := needTool(t, "rsvg-convert", "librsvg2-bin")
-	needTool(t, "zbarimg", "zbar-tools")
+	rsvg := realtools.Need(t, "rsvg-convert", "librsvg2-bin")
+	realtools.Need(t, "zbarimg", "zbar-tools")
 	// A lower-case code is the same venue; --base-url goes into the code
 	// with its scheme and host upper-cased.
 	code, stdout, stderr := cli(t, "qr", "k7q2m", "--format", "svg", "--base-url", "https://Help.Example.org")
@@ -141,8 +106,8 @@ func TestQRSVGStdout(t *testing.T) {
 	if err := os.WriteFile(in, stdout.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	tool(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
-	if got, want := zbarRead(t, out), "HTTPS://HELP.EXAMPLE.ORG/K7Q2M"; got != want {
+	realtools.Run(t, rsvg, "-w", "400", "-b", "white", "-o", out, in)
+	if got, want := realtools.DecodeQR(t, out), "HTTPS://HELP.EXAMPLE.ORG/K7Q2M"; got != want {
 		t.Errorf("qr SVG decodes to %q, want %q", got, want)
 	}
 }
