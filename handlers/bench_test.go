@@ -57,3 +57,22 @@ func BenchmarkLongAcceptLanguage(b *testing.B) {
 	}
 	benchPath(b, "/K7Q2M", map[string]string{"Accept-Encoding": "gzip", "Accept-Language": long + "ar;q=0.1"})
 }
+
+// A poster scan on the warm path copies pre-rendered bytes and allocates
+// nothing: no template, no compression, no parsing of a seen header.
+func TestWarmLandingAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector allocates")
+	}
+	h := PublicRouter(NewPublic(demo(t), PublicOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	for _, path := range []string{"/K7Q2M", "/K7Q2M/ar", "/", "/ZZZZ9"} {
+		req := httptest.NewRequest("GET", path, nil)
+		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
+		req.Header.Set("Accept-Language", "ar,en;q=0.8")
+		w := &discard{h: http.Header{}}
+		h.ServeHTTP(w, req) // warm the negotiation cache
+		if n := testing.AllocsPerRun(200, func() { clear(w.h); h.ServeHTTP(w, req) }); n > 0 {
+			t.Errorf("%s: %.1f allocations per request, want 0", path, n)
+		}
+	}
+}

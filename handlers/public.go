@@ -123,7 +123,8 @@ var (
 	htmlType = []string{"text/html; charset=utf-8"}
 	gzipEnc  = []string{"gzip"}
 	varyAll  = []string{"Accept-Encoding, Accept-Language"}
-	bufs     = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}
+	// The largest page is about 20 KB; append grows a buffer if one is not.
+	bufs = sync.Pool{New: func() any { b := make([]byte, 0, 24<<10); return &b }}
 )
 
 // render writes a pre-rendered page. A page never fails to render here:

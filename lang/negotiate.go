@@ -115,6 +115,11 @@ func (n *Negotiator) Accept(header string) (int, bool) {
 }
 
 func (n *Negotiator) accept(header string) (int, bool) {
+	// Only the first entries count: cut before parsing, which is most of
+	// the cost of a long header on a listener that is never rate-limited.
+	if i := indexNth(header, ',', maxAcceptTags); i >= 0 {
+		header = header[:i]
+	}
 	tags, q, err := language.ParseAcceptLanguage(header)
 	if err != nil {
 		return 0, false
@@ -132,4 +137,16 @@ func (n *Negotiator) accept(header string) (int, bool) {
 		}
 	}
 	return 0, false
+}
+
+// indexNth returns the index of the nth occurrence of c in s, or -1.
+func indexNth(s string, c byte, n int) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			if n--; n == 0 {
+				return i
+			}
+		}
+	}
+	return -1
 }

@@ -50,13 +50,15 @@ const slotMarker = "/WmSlotQx9"
 func newPage(rendered []byte) *Page {
 	parts := bytes.Split(rendered, []byte(slotMarker))
 	p := &Page{}
+	zw, _ := flate.NewWriter(nil, flate.BestCompression)
 	for i, seg := range parts {
 		p.segs = append(p.segs, seg)
 		p.crcs = append(p.crcs, crc32.ChecksumIEEE(seg))
 		p.ops = append(p.ops, x2nmodp(uint64(len(seg)), 3))
 		p.size += len(seg)
 		var buf bytes.Buffer
-		zw, _ := flate.NewWriter(&buf, flate.BestCompression)
+		// A flate writer holds about a megabyte: one serves every segment.
+		zw.Reset(&buf)
 		zw.Write(seg)
 		if i == len(parts)-1 {
 			zw.Close()
@@ -111,12 +113,23 @@ func (p *Page) crcFor(slot string) uint32 {
 	if n > maxFastSlot {
 		return p.crcSlow([]byte(slot))
 	}
-	var buf [maxFastSlot]byte // keeps the conversion off the heap
-	d := crc32.ChecksumIEEE(buf[:copy(buf[:], slot)]) ^ p.z[n]
+	d := crcString(slot) ^ p.z[n]
 	if d == 0 || p.q[n] == 0 {
 		return p.k[n]
 	}
 	return p.k[n] ^ multmodp(p.q[n], d)
+}
+
+var ieeeTable = crc32.MakeTable(crc32.IEEE)
+
+// crcString is crc32.ChecksumIEEE for a short string, without the slice
+// conversion that would put it on the heap.
+func crcString(s string) uint32 {
+	crc := ^uint32(0)
+	for i := 0; i < len(s); i++ {
+		crc = ieeeTable[byte(crc)^s[i]] ^ crc>>8
+	}
+	return ^crc
 }
 
 // crcSlow combines the segments' CRCs one by one.
