@@ -3,6 +3,7 @@ package handlers
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -45,7 +46,15 @@ func (p *Public) kiosk(c echo.Context) error {
 		return err
 	}
 	p.logRequest(c.Request(), c.Path(), http.StatusOK)
-	return c.Blob(http.StatusOK, "text/html; charset=utf-8", b)
+	h := c.Response().Header()
+	h["Content-Type"] = htmlType
+	h["Content-Length"] = []string{strconv.Itoa(len(b))}
+	c.Response().WriteHeader(http.StatusOK)
+	if c.Request().Method == http.MethodHead {
+		return nil
+	}
+	_, err = c.Response().Write(b)
+	return err
 }
 
 func (p *Public) kioskPage(s *live, v *site.Venue, loc *lang.Locale) ([]byte, error) {
