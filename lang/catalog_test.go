@@ -207,13 +207,25 @@ func TestNoMustLocalize(t *testing.T) {
 		t.Errorf("%s uses MustLocalize, which panics: use Locale.T, TN or Text", h)
 	}
 
-	// The scanner finds a use in a non-test file and ignores tests.
-	hits, _, err = findMustLocalize(filepath.Join("testdata", "mustlocalize"))
+	// The scanner finds a use in a non-test file and ignores tests. The
+	// fixture is written here, not kept in testdata, so that no file in the
+	// repository calls MustLocalize outside a test.
+	dir := t.TempDir()
+	call := "return l.MustLocal" + "ize(&i18n.LocalizeConfig{MessageID: \"page.heading\"})"
+	for name, body := range map[string]string{
+		"bad.go":     "package bad\n\nimport \"github.com/nicksnyder/go-i18n/v2/i18n\"\n\n// Heading panics on a missing message.\nfunc Heading(l *i18n.Localizer) string {\n\t// Line 8 calls it.\n\t" + call + "\n}\n",
+		"ok_test.go": "package bad\n\nfunc x() { " + call + " }\n",
+	} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hits, _, err = findMustLocalize(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if want := []string{"bad.go:8"}; !slices.Equal(hits, want) {
-		t.Errorf("in testdata/mustlocalize found %v, want %v", hits, want)
+		t.Errorf("in the fixture found %v, want %v", hits, want)
 	}
 }
 
