@@ -60,6 +60,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if c.dev {
+		for _, dir := range []string{"locales", "assets"} {
+			if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+				return fmt.Errorf("--dev reads ./locales and ./assets: run it from the repository's root folder (no ./%s here)", dir)
+			}
+		}
+	}
 	src := sources(c.config, c.dev)
 	// With --dev, the watcher takes its first snapshot before the first
 	// load, so that an edit saved while the pages render is not missed.
