@@ -317,40 +317,7 @@ func testBrowserNothingStored(t *testing.T, f *browserFixture) {
 		t.Errorf("the neutral site was contacted during the page load: %v", got)
 	}
 
-	nc, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{target, e.ours.URL + "/"}})
-	if err != nil {
-		t.Fatalf("network.getCookies: %v", err)
-	}
-	if len(nc.Cookies) != 0 {
-		t.Errorf("cookies for our origin: %v", cookieNames(nc.Cookies))
-	}
-	sc, err := chromedp.Call(ctx, storage.GetCookies, storage.GetCookiesParams{})
-	if err != nil {
-		t.Fatalf("storage.getCookies: %v", err)
-	}
-	if len(sc.Cookies) != 0 {
-		t.Errorf("the browser holds cookies: %v", cookieNames(sc.Cookies))
-	}
-	checks := []struct{ what, expr string }{
-		{"document.cookie length", `document.cookie.length`},
-		{"localStorage.length", `localStorage.length`},
-		{"sessionStorage.length", `sessionStorage.length`},
-		{"indexedDB.databases()", `indexedDB.databases().then(d => d.length)`},
-		// navigator.serviceWorker exists only in a secure context; without
-		// it no worker can be registered at all.
-		{"service worker registrations", `navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(r => r.length) : 0`},
-		{"Cache Storage", `self.caches ? caches.keys().then(k => k.length) : 0`},
-	}
-	for _, c := range checks {
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](c.expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Errorf("%s: %v", c.what, err)
-			continue
-		}
-		if n != 0 {
-			t.Errorf("%s = %d, want 0", c.what, n)
-		}
-	}
+	assertNothingStored(t, ctx, target, e.ours.URL+"/")
 
 	// Control, last because it leaves our page: this browser does fetch
 	// /favicon.ico for a page that names no icon, on a fresh origin, so its
@@ -1000,4 +967,45 @@ func pressShift(t *testing.T, ctx context.Context) {
 	t.Helper()
 	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, shiftKey, modShift)
 	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, shiftKey, 0)
+}
+
+// assertNothingStored: no cookie, no Web Storage, no database, no cache,
+// no service worker: nothing for someone checking the phone (or the next
+// kiosk user) to find.
+func assertNothingStored(t *testing.T, ctx context.Context, urls ...string) {
+	t.Helper()
+	nc, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: urls})
+	if err != nil {
+		t.Fatalf("network.getCookies: %v", err)
+	}
+	if len(nc.Cookies) != 0 {
+		t.Errorf("cookies for our origin: %v", cookieNames(nc.Cookies))
+	}
+	sc, err := chromedp.Call(ctx, storage.GetCookies, storage.GetCookiesParams{})
+	if err != nil {
+		t.Fatalf("storage.getCookies: %v", err)
+	}
+	if len(sc.Cookies) != 0 {
+		t.Errorf("the browser holds cookies: %v", cookieNames(sc.Cookies))
+	}
+	checks := []struct{ what, expr string }{
+		{"document.cookie length", `document.cookie.length`},
+		{"localStorage.length", `localStorage.length`},
+		{"sessionStorage.length", `sessionStorage.length`},
+		{"indexedDB.databases()", `indexedDB.databases().then(d => d.length)`},
+		// navigator.serviceWorker exists only in a secure context; without
+		// it no worker can be registered at all.
+		{"service worker registrations", `navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(r => r.length) : 0`},
+		{"Cache Storage", `self.caches ? caches.keys().then(k => k.length) : 0`},
+	}
+	for _, c := range checks {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](c.expr, chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Errorf("%s: %v", c.what, err)
+			continue
+		}
+		if n != 0 {
+			t.Errorf("%s = %d, want 0", c.what, n)
+		}
+	}
 }

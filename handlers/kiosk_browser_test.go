@@ -25,8 +25,6 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/cdproto/storage"
 	"github.com/chromedp/chromedp"
 
 	"github.com/waymark/waymark/assets"
@@ -188,7 +186,7 @@ func testKioskIdleReset(t *testing.T, f *browserFixture) {
 		t.Errorf("after the reset the page is scrolled to %v, want the top", st.ScrollY)
 	}
 	assertKioskHistory(t, e, ctx, start)
-	assertKioskStoresNothing(t, e, ctx)
+	assertNothingStored(t, ctx, e.ours.URL+"/", e.ours.URL+"/K7Q2M/kiosk")
 }
 
 // assertKioskHistory: the tab's history holds exactly one entry of ours,
@@ -207,41 +205,6 @@ func assertKioskHistory(t *testing.T, e *browserEnv, ctx context.Context, start 
 	}
 	if n := tabEvalInt(t, ctx, `history.length`); n != 2 {
 		t.Errorf("history.length = %d, want 2", n)
-	}
-}
-
-// assertKioskStoresNothing: no cookie, no Web Storage, no database, no
-// cache, no service worker, for the next visitor to find.
-func assertKioskStoresNothing(t *testing.T, e *browserEnv, ctx context.Context) {
-	t.Helper()
-	nc, err := chromedp.Call(ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{e.ours.URL + "/", e.ours.URL + "/K7Q2M/kiosk"}})
-	if err != nil {
-		t.Fatalf("network.getCookies: %v", err)
-	}
-	if len(nc.Cookies) != 0 {
-		t.Errorf("cookies for our origin: %v", cookieNames(nc.Cookies))
-	}
-	sc, err := chromedp.Call(ctx, storage.GetCookies, storage.GetCookiesParams{})
-	if err != nil {
-		t.Fatalf("storage.getCookies: %v", err)
-	}
-	if len(sc.Cookies) != 0 {
-		t.Errorf("the browser holds cookies: %v", cookieNames(sc.Cookies))
-	}
-	for what, expr := range map[string]string{
-		"document.cookie length":       `document.cookie.length`,
-		"localStorage.length":          `localStorage.length`,
-		"sessionStorage.length":        `sessionStorage.length`,
-		"indexedDB.databases()":        `indexedDB.databases().then(d => d.length)`,
-		"Cache Storage":                `self.caches ? caches.keys().then(k => k.length) : 0`,
-		"service worker registrations": `navigator.serviceWorker ? navigator.serviceWorker.getRegistrations().then(r => r.length) : 0`,
-	} {
-		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](expr, chromedp.EvalAwaitPromise))
-		if err != nil {
-			t.Errorf("%s: %v", what, err)
-		} else if n != 0 {
-			t.Errorf("%s = %d, want 0", what, n)
-		}
 	}
 }
 
@@ -291,7 +254,7 @@ func testKioskActivity(t *testing.T, f *browserFixture) {
 		t.Errorf("after the reset the page language is %q, want en", got)
 	}
 	assertKioskHistory(t, e, ctx, start)
-	assertKioskStoresNothing(t, e, ctx)
+	assertNothingStored(t, ctx, e.ours.URL+"/", e.ours.URL+"/K7Q2M/kiosk")
 }
 
 // B3: on a kiosk the exit returns to the start (kiosk_exit "reset", the
