@@ -22,11 +22,3 @@ var publicHeaders = http.Header{
 	"X-Dns-Prefetch-Control": {"off"},
 	"X-Robots-Tag":           {"noindex, noarchive"},
 }
-
-// PublicHeaders returns the fixed header set with the given CSP, for the
-// static export's host configuration files.
-func PublicHeaders(csp string) http.Header {
-	h := publicHeaders.Clone()
-	h.Set("Content-Security-Policy", csp)
-	return h
-}

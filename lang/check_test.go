@@ -99,7 +99,7 @@ func TestCheck(t *testing.T) {
 			lang.KindUnsafe, "page.intro", lang.SeverityError, true, ""},
 		{"bidi override", "ar", "{\"emergency.silent\": \"إذا كنت لا تستطيع الكلام: اتصل بالرقم \u202e{{.Number}}\u202c من هاتف محمول.\"}",
 			lang.KindUnsafe, "emergency.silent", lang.SeverityError, true, "direction control U+202E"},
-		{"bidi isolate", "fa", "{\"emergency.silent\": \"اگر نمی‌توانید حرف بزنید: با \u2067{{.Number}}\u2069 زنگ بزنید.\"}",
+		{"bidi isolate", "fa", "{\"emergency.silent\": \"اگر نمی\u200cتوانید حرف بزنید: با \u2067{{.Number}}\u2069 زنگ بزنید.\"}",
 			lang.KindUnsafe, "emergency.silent", lang.SeverityError, true, "direction control U+2067"},
 		{"private-use character", "nl", "{\"page.intro\": \"U zit niet in de problemen \ue001 hier.\"}",
 			lang.KindUnsafe, "page.intro", lang.SeverityError, true, "private-use character U+E001"},
@@ -139,7 +139,7 @@ func TestCheck(t *testing.T) {
 			lang.KindMissing, "page.intro", lang.SeverityWarning, false, ""},
 		{"stale hash", "nl", `{"action.call": {"hash": "sha1-0123456789abcdef0123456789abcdef01234567", "other": "Bellen"}}`,
 			lang.KindStale, "action.call", lang.SeverityWarning, false, ""},
-		{"Eastern Arabic digits", "fa", `{"emergency.silent": "اگر نمی‌توانید حرف بزنید: با {{.Number}} زنگ بزنید و ۵۵ را فشار دهید."}`,
+		{"Eastern Arabic digits", "fa", "{\"emergency.silent\": \"اگر نمی\u200cتوانید حرف بزنید: با {{.Number}} زنگ بزنید و ۵۵ را فشار دهید.\"}",
 			lang.KindDigits, "emergency.silent", lang.SeverityWarning, false, ""},
 	}
 	for _, tt := range tests {

@@ -191,9 +191,6 @@ func (p *Page) appendGzip(dst []byte, slot string) []byte {
 // String returns the page with an empty slot, for tests and export.
 func (p *Page) String() string { return string(p.plainEmpty) }
 
-// HasSlot reports whether the page has venue-specific parts at all.
-func (p *Page) HasSlot() bool { return len(p.segs) > 1 }
-
 // CRC-32 combination, after zlib's crc32_combine (multmodp, x2nmodp):
 // polynomial arithmetic modulo the CRC-32 polynomial, reflected.
 const crcPoly = 0xedb88320
