@@ -1,6 +1,9 @@
 package handlers
 
 import (
+	"time"
+
+	"github.com/waymark/waymark/stats"
 	"io"
 	"log/slog"
 	"net/http"
@@ -64,7 +67,16 @@ func TestWarmLandingAllocatesNothing(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector allocates")
 	}
-	h := PublicRouter(NewPublic(demo(t), PublicOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	// As `waymark serve` wires it: request metrics and scan counting on.
+	st, err := stats.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := PublicRouter(NewPublic(demo(t), PublicOptions{
+		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Metrics: NewMetrics(st),
+		Scanned: func(code string) { st.Inc(code, time.Now()) },
+	}))
 	for _, path := range []string{"/K7Q2M", "/K7Q2M/ar", "/", "/ZZZZ9"} {
 		req := httptest.NewRequest("GET", path, nil)
 		req.Header.Set("Accept-Encoding", "gzip, deflate, br")
