@@ -11,9 +11,6 @@ import (
 	"github.com/waymark/waymark/site"
 )
 
-// weekdays are the values of site.Hours.FirstDay and LastDay.
-var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
-
 // dynamicIDs are the message IDs that templates build at run time with
 // (print "prefix" value ...): for each prefix, every value the rest can
 // take. A template that builds an ID from another prefix is refused by
@@ -23,11 +20,8 @@ var dynamicIDs = map[string][]string{
 	"helpline.kind.": site.HelplineKinds,
 	"rights.":        site.RightsTopics,
 	"online.":        browsers,
-	"day.":           weekdays,
+	"day.":           site.Weekdays,
 }
-
-// maxParagraphs bounds the rights paragraphs, as in Site.data.
-const maxParagraphs = 10
 
 // translateMethods are the *lang.Locale methods that take a message ID.
 var translateMethods = []string{"T", "TN", "Text"}
@@ -92,13 +86,10 @@ func UsedIDs(assets fs.FS, en *lang.Locale) ([]string, error) {
 		return nil, err
 	}
 	for _, t := range site.RightsTopics {
+		// p1 is required even where English lacks it, so that Check says so.
 		ids = append(ids, fmt.Sprintf("rights.%s.p1", t))
-		for i := 2; i < maxParagraphs; i++ {
-			id := fmt.Sprintf("rights.%s.p%d", t, i)
-			if en == nil || !en.Has(id) {
-				break
-			}
-			ids = append(ids, id)
+		if en != nil {
+			ids = append(ids, rightsParagraphs(en, t)...)
 		}
 	}
 	sort.Strings(ids)

@@ -157,17 +157,27 @@ func (s *Site) data(r *site.Region, loc *lang.Locale, prefix string) *PageData {
 		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js}
 	en := s.Catalog.English()
 	for _, t := range r.Rights {
-		rt := Rights{Topic: t}
-		for i := 1; i < 10; i++ {
-			id := fmt.Sprintf("rights.%s.p%d", t, i)
-			if !en.Has(id) {
-				break
-			}
-			rt.Paragraphs = append(rt.Paragraphs, id)
-		}
-		d.Rights = append(d.Rights, rt)
+		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: rightsParagraphs(en, t)})
 	}
 	return d
+}
+
+// maxParagraphs bounds the paragraphs of one rights topic.
+const maxParagraphs = 10
+
+// rightsParagraphs lists a topic's paragraph IDs, "rights.<topic>.p1" on,
+// as far as English has them: a content writer adds a paragraph by adding
+// a message, with no template change.
+func rightsParagraphs(en *lang.Locale, topic string) []string {
+	var ids []string
+	for i := 1; i < maxParagraphs; i++ {
+		id := fmt.Sprintf("rights.%s.p%d", topic, i)
+		if !en.Has(id) {
+			break
+		}
+		ids = append(ids, id)
+	}
+	return ids
 }
 
 // contentSecurityPolicy allows the page's one inline style and one inline

@@ -14,7 +14,8 @@ type Hours struct {
 	From, To string // "09:00"
 }
 
-var weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+// Weekdays are the day names hours use, each with a "day.<name>" message.
+var Weekdays = []string{"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
 
 // ParseHours reads "24/7", "Mon-Fri 09:00-17:00", "Sat 10:00-14:00" or "".
 // Free text is refused: it could not be translated.
@@ -42,7 +43,7 @@ func ParseHours(s string) (Hours, error) {
 }
 
 func isDay(s string) bool {
-	for _, d := range weekdays {
+	for _, d := range Weekdays {
 		if s == d {
 			return true
 		}
