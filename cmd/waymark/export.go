@@ -15,24 +15,20 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	config := fs.String("config", "", "config file (TOML); empty exports the embedded demo")
 	baseURL := fs.String("base-url", "http://localhost:8080", "public origin (used in kiosk QR codes)")
 	kiosk := fs.Bool("kiosk", false, "also export every venue's kiosk pages")
-	pos, err := parse(fs, args)
+	arg, err := parseOne(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}
 	start := time.Now()
-	res, err := export.Write(s, pos[0], export.Options{BaseURL: *baseURL, Kiosk: *kiosk, Progress: stderr})
+	res, err := export.Write(s, arg, export.Options{BaseURL: *baseURL, Kiosk: *kiosk, Progress: stderr})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%d pages (%.1f MB with .gz) in %s, %s\n", len(res.Pages), float64(res.Bytes)/1e6, pos[0], time.Since(start).Round(time.Millisecond))
-	fmt.Fprintf(stdout, "host configuration: %[1]s/_headers, %[1]s/_redirects, %[1]s/nginx/waymark.conf, %[1]s/Caddyfile\n", pos[0])
+	fmt.Fprintf(stdout, "%d pages (%.1f MB with .gz) in %s, %s\n", len(res.Pages), float64(res.Bytes)/1e6, arg, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "host configuration: %[1]s/_headers, %[1]s/_redirects, %[1]s/nginx/waymark.conf, %[1]s/Caddyfile\n", arg)
 	return nil
 }

@@ -23,19 +23,15 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	langs := fs.String("langs", "", "comma-separated languages, in order (default: the venue's)")
 	out := fs.String("o", "", "output file (default: CODE-SIZE.pdf; - for standard output)")
 	asHTML := fs.Bool("html", false, "write the print-ready HTML instead of a PDF")
-	pos, err := parse(fs, args)
+	arg, err := parseOne(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	s, err := loadSite(*config)
 	if err != nil {
 		return err
 	}
-	v, err := findVenue(s.Config, pos[0])
+	v, err := findVenue(s.Config, arg)
 	if err != nil {
 		return err
 	}

@@ -16,19 +16,15 @@ func runQR(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "svg", "svg (vector, for print) or png")
 	size := fs.Int("size", 1024, fmt.Sprintf("PNG width in pixels, %d to %d (rounded down to whole modules)", qr.MinPNG, qr.MaxPNG))
 	out := fs.String("o", "", "output file (default: standard output)")
-	pos, err := parse(fs, args)
+	arg, err := parseOne(fs, args)
 	if err != nil {
 		return err
-	}
-	if len(pos) != 1 {
-		fs.Usage()
-		return errUsage
 	}
 	cfg, err := loadConfig(*config)
 	if err != nil {
 		return err
 	}
-	v, err := findVenue(cfg, pos[0])
+	v, err := findVenue(cfg, arg)
 	if err != nil {
 		return err
 	}
