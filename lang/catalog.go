@@ -68,7 +68,10 @@ func (l *Locale) Draft() bool { return l.Status.Status != "reviewed" }
 
 // Message is one translated message as written in its file.
 type Message struct {
-	ID    string
+	ID string
+	// File is the file the message was read from: with deployment texts
+	// (--locales) one language's messages can come from two files.
+	File  string
 	Line  int
 	Hash  string
 	Forms map[string]string // plural category -> text
@@ -82,40 +85,63 @@ type Catalog struct {
 	order   []string
 }
 
+// Layer is one folder of locale files. Name is how messages and errors
+// refer to the folder ("locales", or the --locales folder as given).
+type Layer struct {
+	FS   fs.FS
+	Name string
+}
+
 // Load reads active.<tag>.json files and status.toml from fsys. A file
 // that cannot be used (bad JSON, bad tag, a message whose template does
 // not parse) is an error naming file, line and message; content problems
 // that still render safely (a stale or missing message) are left to Check.
-func Load(fsys fs.FS) (*Catalog, error) {
-	names, err := fs.Glob(fsys, "active.*.json")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
+func Load(fsys fs.FS) (*Catalog, error) { return LoadLayers(Layer{FS: fsys}) }
+
+// LoadLayers reads several folders of locale files, each over the ones
+// before it: a deployment's own texts (--locales) add messages to the
+// embedded ones and may replace them, message by message, and may add a
+// language. status.toml entries of a later layer replace earlier ones.
+// Every file of every layer is read before any error is returned, so that
+// one run names every broken file.
+func LoadLayers(layers ...Layer) (*Catalog, error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}}
-	statuses, err := loadStatus(fsys)
-	if err != nil {
-		return nil, err
-	}
+	statuses := map[string]Status{}
 	var errs []error
-	// English first: every other file is read against it.
-	slices.SortStableFunc(names, func(a, b string) int {
-		return boolInt(a != "active."+Source+".json") - boolInt(b != "active."+Source+".json")
-	})
-	for _, name := range names {
-		loc, err := c.loadFile(fsys, name)
+	for _, layer := range layers {
+		names, err := fs.Glob(layer.FS, "active.*.json")
+		if err != nil {
+			return nil, err
+		}
+		st, err := loadStatus(layer)
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		loc.Status = statuses[loc.ID]
-		if loc.Status.Status == "" {
-			loc.Status.Status = "draft"
+		for tag, s := range st {
+			statuses[tag] = s
 		}
-		c.locales[loc.ID] = loc
-		c.order = append(c.order, loc.ID)
+		// English first: every other file is read against it.
+		sort.Strings(names)
+		slices.SortStableFunc(names, func(a, b string) int {
+			return boolInt(a != "active."+Source+".json") - boolInt(b != "active."+Source+".json")
+		})
+		for _, name := range names {
+			loc, err := c.loadFile(layer, name)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if prev, ok := c.locales[loc.ID]; ok {
+				for id, m := range loc.Messages {
+					prev.Messages[id] = m
+				}
+				continue
+			}
+			c.locales[loc.ID] = loc
+			c.order = append(c.order, loc.ID)
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
@@ -124,6 +150,10 @@ func Load(fsys fs.FS) (*Catalog, error) {
 		return nil, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source)
 	}
 	for _, loc := range c.locales {
+		loc.Status = statuses[loc.ID]
+		if loc.Status.Status == "" {
+			loc.Status.Status = "draft"
+		}
 		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
 	}
 	return c, nil
@@ -136,11 +166,12 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (c *Catalog) loadFile(fsys fs.FS, name string) (*Locale, error) {
-	data, err := fs.ReadFile(fsys, name)
+func (c *Catalog) loadFile(layer Layer, base string) (*Locale, error) {
+	data, err := fs.ReadFile(layer.FS, base)
 	if err != nil {
 		return nil, err
 	}
+	name := path.Join(layer.Name, base)
 	id := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
 	tag, err := language.Parse(id)
 	if err != nil || tag == language.Und {
@@ -214,7 +245,7 @@ func readMessages(name string, data []byte) ([]*Message, error) {
 	var out []*Message
 	for id, body := range raw {
 		line := lineOfID(data, id)
-		m := &Message{ID: id, Line: line, Forms: map[string]string{}}
+		m := &Message{ID: id, File: name, Line: line, Forms: map[string]string{}}
 		if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
 			return nil, &FileError{File: name, Line: line, ID: id, Problem: "has no text (add \"other\")"}
 		}
@@ -268,8 +299,9 @@ func lineOfID(data []byte, id string) int {
 	return lineAt(data, int64(i))
 }
 
-func loadStatus(fsys fs.FS) (map[string]Status, error) {
-	data, err := fs.ReadFile(fsys, "status.toml")
+func loadStatus(layer Layer) (map[string]Status, error) {
+	file := path.Join(layer.Name, "status.toml")
+	data, err := fs.ReadFile(layer.FS, "status.toml")
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]Status{}, nil
 	}
@@ -284,14 +316,14 @@ func loadStatus(fsys fs.FS) (map[string]Status, error) {
 	if _, err := toml.Decode(string(data), &raw); err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
-			return nil, &FileError{File: "status.toml", Line: perr.Position.Line, Problem: perr.Message}
+			return nil, &FileError{File: file, Line: perr.Position.Line, Problem: perr.Message}
 		}
-		return nil, &FileError{File: "status.toml", Problem: err.Error()}
+		return nil, &FileError{File: file, Problem: err.Error()}
 	}
 	out := map[string]Status{}
 	for tag, s := range raw {
 		if s.Status != "reviewed" && s.Status != "draft" {
-			return nil, &FileError{File: "status.toml", ID: tag, Problem: fmt.Sprintf("status %q: want \"reviewed\" or \"draft\"", s.Status)}
+			return nil, &FileError{File: file, ID: tag, Problem: fmt.Sprintf("status %q: want \"reviewed\" or \"draft\"", s.Status)}
 		}
 		date := ""
 		if s.Date != nil {
@@ -316,6 +348,11 @@ func (c *Catalog) Has(id string) bool { _, ok := c.locales[id]; return ok }
 
 // IDs returns every loaded locale, English first.
 func (c *Catalog) IDs() []string { return c.order }
+
+// HasText reports whether English, the source of every message, has the
+// message: a config may name only rights topics and helpline kinds that
+// have text.
+func (c *Catalog) HasText(id string) bool { return c.English().Has(id) }
 
 // English returns the source locale.
 func (c *Catalog) English() *Locale { return c.locales[Source] }

@@ -263,3 +263,62 @@ func findMustLocalize(root string) (hits []string, scanned int, err error) {
 	})
 	return hits, scanned, err
 }
+
+// TestLoadLayers: a deployment's folder adds messages and languages over
+// the built-in files, replaces messages by ID, and overrides status; its
+// problems name its own files, and every broken file of every layer is
+// reported in one run.
+func TestLoadLayers(t *testing.T) {
+	base := fstest.MapFS{
+		"active.en.json": {Data: []byte(`{
+  "a": {"description": "A.", "other": "Alpha"},
+  "b": {"description": "B.", "other": "Beta"}
+}`)},
+		"active.ar.json": {Data: []byte(`{
+  "a": {"hash": "sha1-x", "other": "ألفا"}
+}`)},
+		"status.toml": {Data: []byte("[ar]\nstatus = \"reviewed\"\n")},
+	}
+	deploy := fstest.MapFS{
+		"active.en.json": {Data: []byte(`{
+  "b": {"description": "B.", "other": "Beta, locally"},
+  "rights.ie-x.title": {"description": "T.", "other": "Irish rights"}
+}`)},
+		"active.ga.json": {Data: []byte(`{
+  "rights.ie-x.title": "Cearta"
+}`)},
+		"status.toml": {Data: []byte("[ar]\nstatus = \"draft\"\n")},
+	}
+	cat, err := lang.LoadLayers(lang.Layer{FS: base, Name: "locales"}, lang.Layer{FS: deploy, Name: "texts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := cat.English()
+	if got := en.Text("b"); got != "Beta, locally" {
+		t.Errorf("b = %q: the deployment's English does not replace the built-in one", got)
+	}
+	if got := en.Text("a"); got != "Alpha" {
+		t.Errorf("a = %q: a built-in message not in the deployment is lost", got)
+	}
+	if !cat.HasText("rights.ie-x.title") || cat.HasText("rights.ie-y.title") {
+		t.Error("HasText does not see exactly the deployment's and the built-in English")
+	}
+	if en.Messages["b"].File != "texts/active.en.json" || en.Messages["a"].File != "locales/active.en.json" {
+		t.Errorf("message files: b %q, a %q", en.Messages["b"].File, en.Messages["a"].File)
+	}
+	ga, ok := cat.Locale("ga")
+	if !ok || ga.Text("rights.ie-x.title") != "Cearta" || ga.Text("a") != "Alpha" {
+		t.Errorf("a language only the deployment has: %v, %q, %q", ok, ga.Text("rights.ie-x.title"), ga.Text("a"))
+	}
+	if ar, _ := cat.Locale("ar"); !ar.Draft() {
+		t.Error("the deployment's status.toml does not override the built-in one")
+	}
+
+	// Two broken files, one per layer: both named, with their folders.
+	base["active.nl.json"] = &fstest.MapFile{Data: []byte("{\n  \"a\": \"{{.X\"\n}")}
+	deploy["active.so.json"] = &fstest.MapFile{Data: []byte("{\n  \"a\": \"x\",\n}")}
+	_, err = lang.LoadLayers(lang.Layer{FS: base, Name: "locales"}, lang.Layer{FS: deploy, Name: "texts"})
+	if err == nil || !strings.Contains(err.Error(), "locales/active.nl.json:2") || !strings.Contains(err.Error(), "texts/active.so.json:") {
+		t.Errorf("want both broken files named with their folders and lines, got %v", err)
+	}
+}

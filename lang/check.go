@@ -160,8 +160,12 @@ type source struct {
 }
 
 // Check reports, for every language, what is missing, out of date or
-// broken. usedIDs are the message IDs the pages use (from the templates,
-// which goi18n extract cannot see): each must exist in English.
+// broken. usedIDs are the message IDs the pages of the loaded config use
+// (from the templates, which goi18n extract cannot see, and the config's
+// rights topics and helpline kinds): each must exist in English, and only
+// they count as missing or stale in a translation, so that a deployment's
+// translators are asked for exactly what its pages show. nil checks every
+// English message.
 //
 // Errors are what would show a reader something wrong or unsafe: a
 // placeholder lost or invented, markup or control characters, a missing
@@ -175,12 +179,22 @@ func (c *Catalog) Check(usedIDs []string) *Report {
 	r := &Report{Source: Source, Messages: len(en.Messages)}
 	srcs := make(map[string]*source, len(en.Messages))
 	var order []string // English IDs in file order
+	used := map[string]bool{}
+	for _, id := range usedIDs {
+		used[id] = true
+	}
 	for id, m := range en.Messages {
 		srcs[id] = newSource(m)
-		order = append(order, id)
+		if usedIDs == nil || used[id] {
+			order = append(order, id)
+		}
 	}
+	r.Messages = len(order)
 	sort.Slice(order, func(i, j int) bool {
 		a, b := en.Messages[order[i]], en.Messages[order[j]]
+		if a.File != b.File {
+			return a.File < b.File
+		}
 		if a.Line != b.Line {
 			return a.Line < b.Line
 		}
@@ -192,7 +206,7 @@ func (c *Catalog) Check(usedIDs []string) *Report {
 		if id == Source {
 			checkEnglish(lr, loc, order, srcs, usedIDs)
 		} else {
-			checkTranslation(lr, loc, order, srcs)
+			checkTranslation(lr, loc, order, srcs, used)
 		}
 		r.Errors += lr.Errors
 		r.Warnings += lr.Warnings
@@ -231,7 +245,7 @@ func checkEnglish(lr *LanguageReport, en *Locale, order []string, srcs map[strin
 	lr.Translated, lr.Percent = len(order), 100
 	for _, id := range order {
 		m := en.Messages[id]
-		p := Problem{Line: m.Line, ID: id}
+		p := Problem{File: m.File, Line: m.Line, ID: id}
 		if strings.TrimSpace(m.Desc) == "" {
 			p.Severity, p.Kind = SeverityWarning, KindNoDescription
 			p.Explain = `no "description": translators need one to know where the text appears and what to keep`
@@ -259,7 +273,7 @@ func checkEnglish(lr *LanguageReport, en *Locale, order []string, srcs map[strin
 	}
 }
 
-func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[string]*source) {
+func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[string]*source, used map[string]bool) {
 	if loc.Draft() {
 		lr.add(Problem{Severity: SeverityWarning, Kind: KindDraft, File: "status.toml",
 			Explain: fmt.Sprintf("%s is a draft: no native speaker has reviewed it yet, and its pages say so. After a review, set status = \"reviewed\" for [%q] in status.toml", lr.EnglishName, loc.ID)})
@@ -282,6 +296,9 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 		msgs = append(msgs, m)
 	}
 	sort.Slice(msgs, func(i, j int) bool {
+		if msgs[i].File != msgs[j].File {
+			return msgs[i].File < msgs[j].File
+		}
 		if msgs[i].Line != msgs[j].Line {
 			return msgs[i].Line < msgs[j].Line
 		}
@@ -289,12 +306,16 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 	})
 	for _, m := range msgs {
 		src := srcs[m.ID]
-		at := Problem{Line: m.Line, ID: m.ID}
+		at := Problem{File: m.File, Line: m.Line, ID: m.ID}
 		if src == nil {
 			p := at
 			p.Severity, p.Kind = SeverityError, KindExtraID
 			p.Explain = "English has no message with this ID (misspelt, or removed or renamed in English?): remove it or correct the ID"
 			lr.add(p)
+			continue
+		}
+		if len(used) > 0 && !used[m.ID] {
+			// English has it, but no page of this config shows it.
 			continue
 		}
 		switch {
@@ -321,7 +342,7 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 
 // checkForms compares a translation's plural forms with the language's.
 func checkForms(lr *LanguageReport, loc *Locale, m *Message, src *source) {
-	at := Problem{Line: m.Line, ID: m.ID}
+	at := Problem{File: m.File, Line: m.Line, ID: m.ID}
 	if !src.plural {
 		if _, ok := m.Forms["other"]; !ok {
 			p := at
@@ -361,7 +382,7 @@ func checkForms(lr *LanguageReport, loc *Locale, m *Message, src *source) {
 // placeholders that differ from English.
 func checkText(lr *LanguageReport, m *Message, form string, src *source, english bool) {
 	text := m.Forms[form]
-	at := Problem{Line: m.Line, ID: m.ID}
+	at := Problem{File: m.File, Line: m.Line, ID: m.ID}
 	if len(m.Forms) > 1 {
 		at.Form = form
 	}
@@ -457,7 +478,7 @@ func checkScript(lr *LanguageReport, loc *Locale, m *Message, src *source) {
 	if letters == 0 {
 		return // only names to keep, placeholders, digits or signs
 	}
-	at := Problem{Line: m.Line, ID: m.ID}
+	at := Problem{File: m.File, Line: m.Line, ID: m.ID}
 	if strings.TrimSpace(other) == strings.TrimSpace(enOther) {
 		p := at
 		if src.words >= 3 {
