@@ -51,6 +51,7 @@ func StaffRouter(s *Staff) *echo.Echo {
 	e.GET("/venues/:code/qr.png", s.qrPNG)
 
 	// Scan statistics and metrics.
+	e.GET("/numbers", s.numbers)
 	e.GET("/stats", s.statsPage)
 	e.GET("/stats.csv", s.statsCSV)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler()))

@@ -10,6 +10,7 @@ import (
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // checkEnglish is the source of the Check tests: a plural message, one
@@ -328,7 +329,11 @@ func TestShippedLocalesHaveNoErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ids, err := pages.UsedIDs(assets.FS(), cat.English())
+	cfg, err := site.Demo(cat)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, err := pages.UsedIDs(assets.FS(), cat.English(), cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,14 +13,22 @@ import (
 
 // dynamicIDs are the message IDs that templates build at run time with
 // (print "prefix" value ...): for each prefix, every value the rest can
-// take. A template that builds an ID from another prefix is refused by
-// TemplateIDs until the prefix is listed here, so that no message can
-// escape the translators' check.
-var dynamicIDs = map[string][]string{
-	"helpline.kind.": site.HelplineKinds,
-	"rights.":        site.RightsTopics,
-	"online.":        browsers,
-	"day.":           site.Weekdays,
+// take. Helpline kinds and rights topics are what the loaded config uses,
+// so the translators' check covers exactly what its pages show. A template
+// that builds an ID from another prefix is refused by TemplateIDs until the
+// prefix is listed here, so that no message can escape the check.
+func dynamicIDs(cfg *site.Config) map[string][]string {
+	ids := map[string][]string{
+		"helpline.kind.": {},
+		"rights.":        {},
+		"online.":        browsers,
+		"day.":           site.Weekdays,
+	}
+	if cfg != nil {
+		ids["helpline.kind."] = cfg.HelplineKinds()
+		ids["rights."] = cfg.RightsTopics()
+	}
+	return ids
 }
 
 // translateMethods are the *lang.Locale methods that take a message ID.
@@ -30,11 +38,13 @@ var translateMethods = []string{"T", "TN", "Text"}
 // assets (templates/*.html) use: literal IDs such as {{.L.T "exit.button"}}
 // and {{$.Tear.TN "x" 2}}, and IDs built with print, such as
 // {{$.L.T (print "helpline.kind." .Kind)}}, expanded over every value in
-// dynamicIDs. goi18n extract reads only Go code and cannot see these.
+// dynamicIDs for cfg. goi18n extract reads only Go code and cannot see
+// these.
 //
 // IDs that reach a template as data, such as {{$.L.T .}} over the rights
 // paragraphs, are not listed: UsedIDs adds those.
-func TemplateIDs(assets fs.FS) ([]string, error) {
+func TemplateIDs(assets fs.FS, cfg *site.Config) ([]string, error) {
+	dynamic := dynamicIDs(cfg)
 	names, err := fs.Glob(assets, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -61,7 +71,7 @@ func TemplateIDs(assets fs.FS) ([]string, error) {
 		sort.Strings(keys)
 		for _, k := range keys {
 			tree := trees[k]
-			w := &idWalker{tree: tree, ids: set}
+			w := &idWalker{tree: tree, ids: set, dynamic: dynamic}
 			w.walk(tree.Root)
 			if w.err != nil {
 				return nil, w.err
@@ -76,16 +86,16 @@ func TemplateIDs(assets fs.FS) ([]string, error) {
 	return out, nil
 }
 
-// UsedIDs is every message ID the pages can show: TemplateIDs, plus the
-// rights paragraphs that Build passes to the templates as data
+// UsedIDs is every message ID the pages of cfg can show: TemplateIDs,
+// plus the rights paragraphs that Build passes to the templates as data
 // ("rights.<topic>.p1", "p2", ... as far as English has them; every topic
 // needs at least p1).
-func UsedIDs(assets fs.FS, en *lang.Locale) ([]string, error) {
-	ids, err := TemplateIDs(assets)
+func UsedIDs(assets fs.FS, en *lang.Locale, cfg *site.Config) ([]string, error) {
+	ids, err := TemplateIDs(assets, cfg)
 	if err != nil {
 		return nil, err
 	}
-	for _, t := range site.RightsTopics {
+	for _, t := range cfg.RightsTopics() {
 		// p1 is required even where English lacks it, so that Check says so.
 		ids = append(ids, fmt.Sprintf("rights.%s.p1", t))
 		if en != nil {
@@ -97,9 +107,10 @@ func UsedIDs(assets fs.FS, en *lang.Locale) ([]string, error) {
 }
 
 type idWalker struct {
-	tree *parse.Tree
-	ids  map[string]bool
-	err  error
+	tree    *parse.Tree
+	ids     map[string]bool
+	dynamic map[string][]string
+	err     error
 }
 
 func (w *idWalker) fail(n parse.Node, format string, args ...any) {
@@ -196,10 +207,11 @@ func (w *idWalker) id(call *parse.CommandNode, arg parse.Node) {
 		}
 		prefix, ok := args[1].(*parse.StringNode)
 		var values []string
+		known := false
 		if ok {
-			values = dynamicIDs[prefix.Text]
+			values, known = w.dynamic[prefix.Text]
 		}
-		if values == nil {
+		if !known {
 			w.fail(call, "message ID %s: its prefix is not in dynamicIDs (pages/ids.go); list the values it can take there", arg)
 			return
 		}

@@ -1,7 +1,11 @@
 package pages
 
 import (
+	"fmt"
 	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/site"
@@ -14,14 +18,48 @@ type Sources struct {
 	Assets  fs.FS
 	// ConfigPath is the deployment's config file; "" is the embedded demo.
 	ConfigPath string
+	// LocalesDir is the deployment's own texts (--locales): a folder of
+	// active.<tag>.json files whose messages add to and override Locales.
+	// It is read from disk at every load, so a reload sees its edits.
+	LocalesDir string
 }
 
-// Load reads the locales and the config and renders every page. Any error
-// names the file (and line and message where it has them).
+// Load is the one way every command and event (serve, --dev, SIGHUP,
+// check, i18n, export, poster, screens) reads a deployment's data: the
+// locales with the deployment's texts over them, the config, the
+// translators' checks for exactly the messages the config's pages use, and
+// every page rendered. It returns a site only when all of that passes;
+// otherwise every problem, each naming its file (and line and message
+// where it has them).
 func Load(src Sources) (*Site, error) {
-	cat, err := lang.Load(src.Locales)
+	s, report, err := LoadReport(src)
 	if err != nil {
 		return nil, err
+	}
+	if report.Errors > 0 {
+		return nil, ReportError{report}
+	}
+	return s, nil
+}
+
+// LoadReport is Load for the translators' report: it returns the site and
+// the report even when the report has errors, so that `waymark i18n` can
+// show all of them. A broken file or config is still an error.
+func LoadReport(src Sources) (*Site, *lang.Report, error) {
+	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
+	if src.LocalesDir != "" {
+		st, err := os.Stat(src.LocalesDir)
+		if err != nil {
+			return nil, nil, fmt.Errorf("--locales: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, nil, fmt.Errorf("--locales %s: not a folder", src.LocalesDir)
+		}
+		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
+	}
+	cat, err := lang.LoadLayers(layers...)
+	if err != nil {
+		return nil, nil, err
 	}
 	var cfg *site.Config
 	if src.ConfigPath == "" {
@@ -30,7 +68,36 @@ func Load(src Sources) (*Site, error) {
 		cfg, err = site.LoadFile(src.ConfigPath, cat)
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return Build(cfg, cat, src.Assets)
+	ids, err := UsedIDs(src.Assets, cat.English(), cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	report := cat.Check(ids)
+	s, err := Build(cfg, cat, src.Assets)
+	if err != nil {
+		return nil, nil, err
+	}
+	s.Report = report
+	return s, report, nil
+}
+
+// ReportError is a translators' report with errors: the pages would show
+// something wrong or unsafe, so no path that serves or prints them may
+// use the files.
+type ReportError struct{ Report *lang.Report }
+
+func (e ReportError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "translations: %d errors (run `waymark i18n` for the whole report):", e.Report.Errors)
+	for _, l := range e.Report.Languages {
+		for _, p := range l.Problems {
+			if p.Severity == lang.SeverityError {
+				b.WriteString("\n  ")
+				b.WriteString(p.String())
+			}
+		}
+	}
+	return b.String()
 }

@@ -55,7 +55,7 @@ var (
 func TestEveryPage(t *testing.T) {
 	s := demo(t)
 	en := s.Catalog.English()
-	ids, err := pages.UsedIDs(assets.FS(), en)
+	ids, err := pages.UsedIDs(assets.FS(), en, s.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,13 +137,13 @@ func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
 func TestTemplateIDsExistInEnglish(t *testing.T) {
 	s := demo(t)
 	en := s.Catalog.English()
-	tids, err := pages.TemplateIDs(assets.FS())
+	tids, err := pages.TemplateIDs(assets.FS(), s.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, want := range []string{
 		"exit.button", "exit.status", "page.draft", "hours.range", "language.label", "about.unconfirmed",
-		"helpline.kind.slavery", "helpline.kind.women", "helpline.kind.transport-police",
+		"helpline.kind.slavery", "helpline.kind.labour", "helpline.kind.transport-police",
 		"rights.uk-s45.title", "rights.us-hotline.title", "rights.nl-reflection.title",
 		"online.chrome.title", "online.firefox.steps", "online.samsung.steps",
 		"day.mon", "day.sun",
@@ -155,7 +155,7 @@ func TestTemplateIDsExistInEnglish(t *testing.T) {
 	if slices.Contains(tids, "rights.uk-s45.p1") {
 		t.Error("TemplateIDs lists a rights paragraph, which templates get as data")
 	}
-	used, err := pages.UsedIDs(assets.FS(), en)
+	used, err := pages.UsedIDs(assets.FS(), en, s.Config)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,7 +201,7 @@ func TestTemplateIDsParse(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fsys := fstest.MapFS{"templates/t.html": {Data: []byte(tt.tmpl)}}
-			got, err := pages.TemplateIDs(fsys)
+			got, err := pages.TemplateIDs(fsys, nil)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want one saying %q", err, tt.wantErr)
@@ -253,8 +253,12 @@ func TestChoosePathBeatsAcceptLanguage(t *testing.T) {
 			if c.Locale.ID != tt.want || c.Known != tt.known {
 				t.Errorf("Choose = %s (known %v), want %s (known %v)", c.Locale.ID, c.Known, tt.want, tt.known)
 			}
-			if want, _ := s.PageFor(region.ID, c.Locale.ID); c.Page != want {
-				t.Error("the page is not the chosen language's")
+			area := ""
+			if v != nil {
+				area = v.Area
+			}
+			if want, _ := s.AreaPageFor(region.ID, area, c.Locale.ID); c.Page != want {
+				t.Error("the page is not the chosen language's, with the venue's area")
 			}
 		})
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // Generous bounds for a loaded, shared 2-core CI machine. They catch a
@@ -63,11 +64,15 @@ func TestScale10kVenues(t *testing.T) {
 	}
 	after, alloc1 := heapInUse()
 
-	if got, want := len(s.Config.Venues), scaleVenues+5; got != want {
-		t.Fatalf("loaded %d venues, want %d (10,000 generated + 5 demo)", got, want)
+	demo, err := site.Demo(cat)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := len(s.Config.Regions); got != 3 {
-		t.Fatalf("loaded %d regions, want 3", got)
+	if got, want := len(s.Config.Venues), scaleVenues+len(demo.Venues); got != want {
+		t.Fatalf("loaded %d venues, want %d (10,000 generated + the demo's)", got, want)
+	}
+	if got, want := len(s.Config.Regions), len(demo.Regions); got != want {
+		t.Fatalf("loaded %d regions, want %d", got, want)
 	}
 	for _, id := range cat.IDs() {
 		if !slices.ContainsFunc(s.Locales, func(l *lang.Locale) bool { return l.ID == id }) {

@@ -11,7 +11,6 @@ import (
 	"html/template"
 	"io/fs"
 	"slices"
-	"time"
 
 	"golang.org/x/text/language"
 
@@ -29,15 +28,22 @@ type Site struct {
 	Locales []*lang.Locale
 	// CSP is the Content-Security-Policy of every public page.
 	CSP string
+	// Report is the translators' check of the messages these pages use.
+	Report *lang.Report
 
 	negotiator *lang.Negotiator
-	regionIdx  map[string]int
-	pages      [][]*Page // [region][language]
+	placeIdx   map[place]int
+	pages      [][]*Page // [place][language]
 	templates  *template.Template
 	css        template.CSS
 	js         template.JS
 	kioskJS    template.JS
 }
+
+// place is what one set of pages shows: a region, or a region with an
+// area's local help. Pages are kept per place and language, so memory grows
+// with the places that venues use, not with venues.
+type place struct{ region, area string }
 
 // Browsers whose history steps the page explains, in this order.
 var browsers = []string{"chrome", "safari", "samsung", "firefox"}
@@ -45,7 +51,7 @@ var browsers = []string{"chrome", "safari", "samsung", "firefox"}
 // Build renders every page of cfg in every language. It fails, naming the
 // template or message, if any page cannot be rendered.
 func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
-	s := &Site{Config: cfg, Catalog: cat, regionIdx: map[string]int{}}
+	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}}
 	css, err := fs.ReadFile(assets, "static/page.css")
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -78,20 +84,37 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	}
 	s.negotiator = lang.NewNegotiator(tags)
 
-	s.pages = make([][]*Page, len(cfg.Regions))
-	for ri := range cfg.Regions {
-		r := &cfg.Regions[ri]
-		s.regionIdx[r.ID] = ri
-		s.pages[ri] = make([]*Page, len(s.Locales))
+	var places []place
+	for _, r := range cfg.Regions {
+		places = append(places, place{region: r.ID})
+	}
+	for _, v := range cfg.Venues {
+		if p := (place{v.Region, v.Area}); v.Area != "" && !slices.Contains(places, p) {
+			places = append(places, p)
+		}
+	}
+	s.pages = make([][]*Page, len(places))
+	for pi, p := range places {
+		s.placeIdx[p] = pi
+		r, _ := cfg.Region(p.region)
+		a, _ := cfg.Area(p.area)
+		s.pages[pi] = make([]*Page, len(s.Locales))
 		for li, loc := range s.Locales {
-			html, err := s.Render("page", s.data(r, loc, slotMarker))
+			html, err := s.Render("page", s.data(r, a, loc, slotMarker))
 			if err != nil {
-				return nil, fmt.Errorf("render region %q in %q: %w", r.ID, loc.ID, err)
+				return nil, fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), loc.ID, err)
 			}
-			s.pages[ri][li] = newPage(html)
+			s.pages[pi][li] = newPage(html)
 		}
 	}
 	return s, nil
+}
+
+func areaLabel(a *site.Area) string {
+	if a == nil {
+		return ""
+	}
+	return fmt.Sprintf(" (area %q)", a.ID)
 }
 
 // ParseTemplates parses every template, failing on the first that does not
@@ -107,9 +130,16 @@ func ParseTemplates(assets fs.FS) (*template.Template, error) {
 var funcs = template.FuncMap{
 	"dial": site.Dial,
 	"ltr":  func(s string) lang.LTR { return lang.LTR(s) },
-	"date": func(t time.Time) string { return t.Format("2006-01-02") },
+	"date": func(d site.Date) string { return d.Format("2006-01-02") },
 	"has":  slices.Contains[[]string],
 	"sub":  func(a, b int) int { return a - b },
+	"line": func(l *lang.Locale, h site.Helpline) Line { return Line{L: l, H: &h} },
+}
+
+// Line is one helpline as the "helpline" template shows it.
+type Line struct {
+	L *lang.Locale
+	H *site.Helpline
 }
 
 // Render executes a named template into bytes.
@@ -123,8 +153,11 @@ func (s *Site) Render(name string, data any) ([]byte, error) {
 
 // PageData is what the page templates see.
 type PageData struct {
-	L         *lang.Locale
-	Region    *site.Region
+	L      *lang.Locale
+	Region *site.Region
+	// Area is the venue's area, whose local organisations the page adds;
+	// nil on region pages.
+	Area      *site.Area
 	ExitURL   string
 	Rights    []Rights
 	Browsers  []string
@@ -152,8 +185,8 @@ type Rights struct {
 	Paragraphs []string
 }
 
-func (s *Site) data(r *site.Region, loc *lang.Locale, prefix string) *PageData {
-	d := &PageData{L: loc, Region: r, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
+func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix string) *PageData {
+	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
 		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js}
 	en := s.Catalog.English()
 	for _, t := range r.Rights {
@@ -199,11 +232,16 @@ type Choice struct {
 	Known bool
 }
 
-// Choose picks the page for a region: the language in the path wins, then
-// the browser's Accept-Language, then the venue's own first language (or
-// the site's first language on the generic page).
+// Choose picks the page for a region, with the venue's area where it has
+// one: the language in the path wins, then the browser's Accept-Language,
+// then the venue's own first language (or the site's first language on the
+// generic page).
 func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venue *site.Venue) Choice {
-	ri := s.regionIdx[region.ID]
+	key := place{region: region.ID}
+	if venue != nil && venue.Region == region.ID {
+		key.area = venue.Area
+	}
+	ri := s.placeIdx[key]
 	known := true
 	if pathLang != "" {
 		if li, ok := s.negotiator.Parse(pathLang); ok {
@@ -239,7 +277,13 @@ func (s *Site) IsLanguage(seg string) bool {
 // PageFor returns the pre-rendered page of a region in a language, for the
 // static export and tests.
 func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
-	ri, ok := s.regionIdx[regionID]
+	return s.AreaPageFor(regionID, "", langID)
+}
+
+// AreaPageFor returns the pre-rendered page of a region with an area's
+// local help ("" for none) in a language.
+func (s *Site) AreaPageFor(regionID, areaID, langID string) (*Page, bool) {
+	ri, ok := s.placeIdx[place{regionID, areaID}]
 	if !ok {
 		return nil, false
 	}
@@ -256,7 +300,8 @@ func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 // than kept.
 func (s *Site) KioskPage(v *site.Venue, loc *lang.Locale, k *Kiosk) ([]byte, error) {
 	region, _ := s.Config.Region(v.Region)
-	d := s.data(region, loc, "/"+v.Code)
+	area, _ := s.Config.Area(v.Area)
+	d := s.data(region, area, loc, "/"+v.Code)
 	d.JS = s.kioskJS
 	d.Kiosk = k
 	if v.KioskExit != "leave" {

@@ -1,10 +1,14 @@
 // Package site holds what a Waymark deployment shows: regions with their
-// emergency numbers, helplines and rights topics, and the venues (posters)
-// that point at them. It is plain data, loaded from a TOML file and checked
-// once at start-up, so that a request never meets a half-valid config.
+// emergency numbers, helplines and rights topics, areas with their local
+// organisations, and the venues (posters) that point at them. It is plain
+// data, loaded from a TOML file and checked once at start-up, so that a
+// request never meets a half-valid config. Which rights topics and helpline
+// kinds exist is data too: any whose English text the locale files have.
 package site
 
 import (
+	"fmt"
+	"slices"
 	"time"
 )
 
@@ -15,13 +19,18 @@ type Config struct {
 	// Languages lists the languages the site serves, in picker order.
 	Languages []string `toml:"languages"`
 	Regions   []Region `toml:"regions"`
-	Venues    []Venue  `toml:"venues"`
+	// Areas are places smaller than a region (a city, a county) with
+	// organisations of their own; a venue names its area.
+	Areas  []Area  `toml:"areas"`
+	Venues []Venue `toml:"venues"`
 
 	// Source names where the config came from, for error messages.
 	Source string `toml:"-"`
 
 	regionByID  map[string]*Region
+	areaByID    map[string]*Area
 	venueByCode map[string]*Venue
+	facts       []FactRef
 }
 
 // Region is an area whose people share emergency numbers, helplines and law.
@@ -35,17 +44,68 @@ type Region struct {
 	// ExitByLanguage overrides ExitURL per language, e.g. a weather site
 	// in the reader's own language.
 	ExitByLanguage map[string]string `toml:"exit_by_language"`
-	Rights         []string          `toml:"rights"`
-	Emergency      []Emergency       `toml:"emergency"`
-	Helplines      []Helpline        `toml:"helplines"`
+	// Rights are topics with text in the locale files: "rights.<topic>.title"
+	// and "rights.<topic>.p1", "p2", ...
+	Rights    []string    `toml:"rights"`
+	Emergency []Emergency `toml:"emergency"`
+	Helplines []Helpline  `toml:"helplines"`
 }
+
+// Area is a city or county inside a region with organisations of its own.
+// Its page is the region's page plus a section of local help: locality
+// comes from the poster's venue, never from the phone.
+type Area struct {
+	ID string `toml:"id"`
+	// Name is shown in the local help section's heading; Names gives it in
+	// other languages where it differs ("Londres").
+	Name      string            `toml:"name"`
+	Names     map[string]string `toml:"names"`
+	Helplines []Helpline        `toml:"helplines"`
+}
+
+// NameIn returns the area's name in a language.
+func (a *Area) NameIn(lang string) string { return nameIn(a.Name, a.Names, lang) }
 
 // Fact is what every number and claim carries: where it came from, when it
 // was last checked, and whether the operator confirmed it.
 type Fact struct {
-	Source    string    `toml:"source"`
-	Verified  time.Time `toml:"verified"`
-	Confirmed bool      `toml:"confirmed"`
+	Source    string `toml:"source"`
+	Verified  Date   `toml:"verified"`
+	Confirmed bool   `toml:"confirmed"`
+	// Note is for the operator (what to re-check, what changed): staff
+	// pages show it, public pages never do.
+	Note string `toml:"note"`
+}
+
+// Date is a TOML date (verified = 2026-11-01). A value of another type,
+// such as a quoted "2026-11-01", is kept aside so that validation can name
+// each one at its line, rather than the decoder stopping at the first.
+type Date struct {
+	time.Time
+	bad string
+}
+
+// UnmarshalTOML implements toml.Unmarshaler.
+func (d *Date) UnmarshalTOML(v any) error {
+	if t, ok := v.(time.Time); ok {
+		d.Time = t
+		return nil
+	}
+	d.bad = fmt.Sprintf("%#v", v)
+	if d.bad == "" {
+		d.bad = "?"
+	}
+	return nil
+}
+
+// FactRef is one number of the config with where it is written, for the
+// operator's checks (`waymark check --strict`, the staff pages).
+type FactRef struct {
+	// Where is "region uk: emergency 999", "area london: Kalayaan".
+	Where  string
+	Number string
+	Line   int
+	*Fact
 }
 
 // Emergency is a number that reaches police, ambulance and fire at once.
@@ -60,9 +120,12 @@ type Emergency struct {
 
 // Helpline is an organisation a person can call or text.
 type Helpline struct {
-	// Name is a proper noun and stays as written in every language.
-	Name string `toml:"name"`
-	// Kind picks the translated one-line description of what it does.
+	// Name is a proper noun and stays as written, unless Names gives it in
+	// a language (names = { nl = "...", ar = "..." }).
+	Name  string            `toml:"name"`
+	Names map[string]string `toml:"names"`
+	// Kind picks the translated one-line description of what it does: the
+	// message "helpline.kind.<kind>", which the locale files define.
 	Kind string `toml:"kind"`
 	Call string `toml:"call"`
 	Text string `toml:"text"`
@@ -80,6 +143,8 @@ type Venue struct {
 	Code   string `toml:"code"`
 	Name   string `toml:"name"`
 	Region string `toml:"region"`
+	// Area, if set, adds that area's local organisations to the page.
+	Area string `toml:"area"`
 	// Languages are those printed on the poster; the first is the page's
 	// language when the browser asks for none that the site has.
 	Languages []string `toml:"languages"`
@@ -107,18 +172,48 @@ func (v *Venue) Idle() int {
 	return DefaultKioskIdle
 }
 
-// HelplineKinds are the kinds a helpline may have; each has a translated
-// description with the message ID "helpline.kind.<kind>".
-var HelplineKinds = []string{"slavery", "victim-support", "anonymous", "police", "transport-police", "labour", "women"}
-
-// RightsTopics are the rights explanations that locale files carry, as
-// "rights.<topic>.title" and "rights.<topic>.body" messages.
-var RightsTopics = []string{"uk-nonprosecution", "uk-s45", "uk-nrm", "scotland-ni", "nl-free-in-free-out", "nl-reflection", "us-hotline"}
-
 // Region returns the region with the given ID.
 func (c *Config) Region(id string) (*Region, bool) {
 	r, ok := c.regionByID[id]
 	return r, ok
+}
+
+// Area returns the area with the given ID.
+func (c *Config) Area(id string) (*Area, bool) {
+	a, ok := c.areaByID[id]
+	return a, ok
+}
+
+// Facts lists every number of the config, in file order.
+func (c *Config) Facts() []FactRef { return c.facts }
+
+// HelplineKinds returns, sorted, every helpline kind the config uses: the
+// "helpline.kind.<kind>" messages its pages show.
+func (c *Config) HelplineKinds() []string {
+	var kinds []string
+	add := func(hs []Helpline) {
+		for _, h := range hs {
+			kinds = append(kinds, h.Kind)
+		}
+	}
+	for _, r := range c.Regions {
+		add(r.Helplines)
+	}
+	for _, a := range c.Areas {
+		add(a.Helplines)
+	}
+	slices.Sort(kinds)
+	return slices.Compact(kinds)
+}
+
+// RightsTopics returns, sorted, every rights topic the config's regions use.
+func (c *Config) RightsTopics() []string {
+	var topics []string
+	for _, r := range c.Regions {
+		topics = append(topics, r.Rights...)
+	}
+	slices.Sort(topics)
+	return slices.Compact(topics)
 }
 
 // Default returns the region shown for unknown codes and for "/".
@@ -138,12 +233,31 @@ func (r *Region) Unconfirmed() bool {
 			return true
 		}
 	}
-	for _, h := range r.Helplines {
+	return unconfirmed(r.Helplines)
+}
+
+// Unconfirmed reports whether any of the area's numbers still awaits the
+// operator's confirmation.
+func (a *Area) Unconfirmed() bool { return unconfirmed(a.Helplines) }
+
+func unconfirmed(hs []Helpline) bool {
+	for _, h := range hs {
 		if !h.Confirmed {
 			return true
 		}
 	}
 	return false
+}
+
+// NameIn returns the helpline's name in a language: as written, unless
+// the config gives it in that language.
+func (h *Helpline) NameIn(lang string) string { return nameIn(h.Name, h.Names, lang) }
+
+func nameIn(name string, names map[string]string, lang string) string {
+	if n, ok := names[lang]; ok {
+		return n
+	}
+	return name
 }
 
 // HoursInfo returns the parsed opening hours.

@@ -2,14 +2,17 @@ package site
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/BurntSushi/toml"
 )
@@ -22,11 +25,14 @@ type Error struct {
 	Msg  string
 }
 
-func (e Error) Error() string {
+func (e Error) Error() string { return e.Where() + ": " + e.Msg }
+
+// Where is "file:line", or the file alone.
+func (e Error) Where() string {
 	if e.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
 	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	return e.File
 }
 
 // Errors is every problem found in one config file.
@@ -54,9 +60,12 @@ func LoadFile(path string, langs LanguageSet) (*Config, error) {
 	return Parse(path, data, langs)
 }
 
-// LanguageSet tells the validator which languages have locale files.
+// LanguageSet tells the validator which languages have locale files, and
+// which messages English has: a rights topic or helpline kind exists when
+// its English text does.
 type LanguageSet interface {
 	Has(tag string) bool
+	HasText(id string) bool
 }
 
 // Parse decodes and validates a config. name is used in error messages.
@@ -84,8 +93,21 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 	add := func(line int, format string, args ...any) {
 		errs = append(errs, Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
+	// The decoder lists a misspelt key once per table it appears in; the
+	// operator wants each place, once, at its own line.
+	seen := map[string]bool{}
 	for _, k := range md.Undecoded() {
-		add(loc.key(k), "unknown setting %q (misspelt?)", k.String())
+		if seen[k.String()] {
+			continue
+		}
+		seen[k.String()] = true
+		lines := loc.keyLines(k)
+		if len(lines) == 0 {
+			lines = []int{0}
+		}
+		for _, l := range lines {
+			add(l, "unknown setting %q (misspelt?)", k.String())
+		}
 	}
 	c.validate(loc, langs, add)
 	if len(errs) > 0 {
@@ -133,42 +155,55 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		if len(r.Emergency) == 0 {
 			add(line(""), "region %q: list at least one emergency number", r.ID)
 		}
-		for j, e := range r.Emergency {
+		for j := range r.Emergency {
+			e := &r.Emergency[j]
 			eline := func(key string) int { return loc.in2("regions", i, "emergency", j, key) }
 			if !isDialable(e.Number) {
 				add(eline("number"), "region %q: emergency number %q: use digits, spaces, hyphens and a leading +", r.ID, e.Number)
 			}
-			checkFact(e.Fact, eline, add)
+			c.checkFact(&e.Fact, fmt.Sprintf("region %s: emergency number", r.ID), e.Number, eline("number"), eline, add)
 		}
 		for j := range r.Helplines {
-			h := &r.Helplines[j]
 			hline := func(key string) int { return loc.in2("regions", i, "helplines", j, key) }
-			if h.Name == "" {
-				add(hline(""), "region %q: helpline %d has no name", r.ID, j+1)
-			}
-			if !slices.Contains(HelplineKinds, h.Kind) {
-				add(hline("kind"), "helpline %q: kind %q is not one of %s", h.Name, h.Kind, strings.Join(HelplineKinds, ", "))
-			}
-			if h.Call == "" && h.Text == "" {
-				add(hline(""), "helpline %q: give a number to call or to text", h.Name)
-			}
-			if h.Call != "" && !isDialable(h.Call) {
-				add(hline("call"), "helpline %q: call %q: use digits, spaces, hyphens and a leading +", h.Name, h.Call)
-			}
-			if h.Text != "" && !isDialable(h.Text) {
-				add(hline("text"), "helpline %q: text %q: use digits, spaces, hyphens and a leading +", h.Name, h.Text)
-			}
-			hours, err := ParseHours(h.Hours)
-			if err != nil {
-				add(hline("hours"), "helpline %q: %v", h.Name, err)
-			}
-			h.hours = hours
-			checkFact(h.Fact, hline, add)
+			c.checkHelpline(&r.Helplines[j], "region "+r.ID, hline, langs, add)
 		}
 		for _, t := range r.Rights {
-			if !slices.Contains(RightsTopics, t) {
-				add(line("rights"), "region %q: rights topic %q is not one of %s", r.ID, t, strings.Join(RightsTopics, ", "))
+			switch {
+			case !isID(t):
+				add(line("rights"), "region %q: rights topic %q: use lower-case letters, digits and hyphens", r.ID, t)
+			case langs == nil:
+			case !langs.HasText("rights." + t + ".title"):
+				add(line("rights"), "region %q: rights topic %q has no English text: add the message %q (and %q) to active.en.json, embedded or in --locales", r.ID, t, "rights."+t+".title", "rights."+t+".p1")
+			case !langs.HasText("rights." + t + ".p1"):
+				add(line("rights"), "region %q: rights topic %q has a title but no text: add the message %q to active.en.json, embedded or in --locales", r.ID, t, "rights."+t+".p1")
 			}
+		}
+	}
+
+	c.areaByID = make(map[string]*Area)
+	for i := range c.Areas {
+		a := &c.Areas[i]
+		line := func(key string) int { return loc.in("areas", i, key) }
+		switch {
+		case a.ID == "":
+			add(line(""), "area %d has no id", i+1)
+		case !isID(a.ID):
+			add(line("id"), "area %q: use lower-case letters, digits and hyphens in its id", a.ID)
+		case c.areaByID[a.ID] != nil:
+			add(line("id"), "area %q is defined twice", a.ID)
+		default:
+			c.areaByID[a.ID] = a
+		}
+		if strings.TrimSpace(a.Name) == "" {
+			add(line(""), "area %q: name is required (the heading of its local help, e.g. \"Greater Manchester\")", a.ID)
+		}
+		c.checkNames(a.Names, fmt.Sprintf("area %q", a.ID), line("names"), add)
+		if len(a.Helplines) == 0 {
+			add(line(""), "area %q: list at least one local organisation ([[areas.helplines]])", a.ID)
+		}
+		for j := range a.Helplines {
+			hline := func(key string) int { return loc.in2("areas", i, "helplines", j, key) }
+			c.checkHelpline(&a.Helplines[j], "area "+a.ID, hline, langs, add)
 		}
 	}
 	if c.DefaultRegion == "" {
@@ -198,6 +233,9 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		if c.regionByID[v.Region] == nil {
 			add(line("region"), "venue %q: region %q is not defined", v.Code, v.Region)
 		}
+		if v.Area != "" && c.areaByID[v.Area] == nil {
+			add(line("area"), "venue %q: area %q is not defined ([[areas]] with id = %q)", v.Code, v.Area, v.Area)
+		}
 		if len(v.Languages) == 0 {
 			add(line("languages"), "venue %q: list the poster's languages", v.Code)
 		}
@@ -215,13 +253,98 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 	}
 }
 
-func checkFact(f Fact, line func(string) int, add func(int, string, ...any)) {
+// checkHelpline checks one helpline of a region or an area.
+func (c *Config) checkHelpline(h *Helpline, where string, line func(string) int, langs LanguageSet, add func(int, string, ...any)) {
+	if h.Name == "" {
+		add(line(""), "%s: a helpline has no name", where)
+	}
+	switch {
+	case h.Kind == "":
+		add(line(""), "helpline %q: kind is required (it picks the message \"helpline.kind.<kind>\")", h.Name)
+	case !isID(h.Kind):
+		add(line("kind"), "helpline %q: kind %q: use lower-case letters, digits and hyphens", h.Name, h.Kind)
+	case langs != nil && !langs.HasText("helpline.kind."+h.Kind):
+		add(line("kind"), "helpline %q: kind %q has no English text: add the message %q to active.en.json, embedded or in --locales", h.Name, h.Kind, "helpline.kind."+h.Kind)
+	}
+	if h.Call == "" && h.Text == "" {
+		add(line(""), "helpline %q: give a number to call or to text", h.Name)
+	}
+	if h.Call != "" && !isDialable(h.Call) {
+		add(line("call"), "helpline %q: call %q: use digits, spaces, hyphens and a leading +", h.Name, h.Call)
+	}
+	if h.Text != "" && !isDialable(h.Text) {
+		add(line("text"), "helpline %q: text %q: use digits, spaces, hyphens and a leading +", h.Name, h.Text)
+	}
+	hours, err := ParseHours(h.Hours)
+	if err != nil {
+		add(line("hours"), "helpline %q: %v", h.Name, err)
+	}
+	h.hours = hours
+	c.checkNames(h.Names, fmt.Sprintf("helpline %q", h.Name), line("names"), add)
+	numberKey := "call"
+	if h.Call == "" {
+		numberKey = "text"
+	}
+	c.checkFact(&h.Fact, where+": "+h.Name, cmp.Or(h.Call, h.Text), line(numberKey), line, add)
+}
+
+// checkNames checks names given per language.
+func (c *Config) checkNames(names map[string]string, what string, line int, add func(int, string, ...any)) {
+	for _, l := range slices.Sorted(maps.Keys(names)) {
+		if !slices.Contains(c.Languages, l) {
+			add(line, "%s: names: %q is not one of the site's languages", what, l)
+		}
+		if strings.TrimSpace(names[l]) == "" {
+			add(line, "%s: names: the %s name is empty", what, l)
+		}
+	}
+}
+
+// checkFact checks a number's source and date, and records it for the
+// operator's lists.
+func (c *Config) checkFact(f *Fact, where, number string, at int, line func(string) int, add func(int, string, ...any)) {
 	if strings.TrimSpace(f.Source) == "" {
-		add(line(""), "every number needs a source (source = \"...\")")
+		add(line(""), "%s: every number needs a source (source = \"...\")", where)
 	}
-	if f.Verified.IsZero() {
-		add(line(""), "every number needs the date it was last verified (verified = 2026-01-31)")
+	switch {
+	case f.Verified.bad != "":
+		add(line("verified"), "%s: verified = %s: write the date without quotes, as verified = 2026-01-31", where, f.Verified.bad)
+	case f.Verified.IsZero():
+		add(line(""), "%s: every number needs the date it was last verified (verified = 2026-01-31)", where)
 	}
+	c.facts = append(c.facts, FactRef{Where: where, Number: number, Line: at, Fact: f})
+}
+
+// Warnings are problems that leave the pages correct but need the
+// operator's attention: a verified date more than a year old or in the
+// future. now is the time to measure against.
+func (c *Config) Warnings(now time.Time) Errors {
+	var ws Errors
+	for _, f := range c.facts {
+		switch {
+		case f.Verified.IsZero():
+		case f.Verified.After(now.AddDate(0, 0, 1)):
+			ws = append(ws, Error{File: c.Source, Line: f.Line, Msg: fmt.Sprintf("%s: verified %s is in the future", f.Where, f.Verified.Format("2006-01-02"))})
+		case f.Verified.Before(now.AddDate(-1, 0, 0)):
+			ws = append(ws, Error{File: c.Source, Line: f.Line, Msg: fmt.Sprintf("%s: verified %s is more than 12 months ago: check the number with its operator again and update the date", f.Where, f.Verified.Format("2006-01-02"))})
+		}
+	}
+	return ws
+}
+
+// isID reports whether s is a lower-case identifier ("uk-s45"), as rights
+// topics, helpline kinds and area IDs are: they become message IDs.
+func isID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		ch := s[i]
+		if !(ch >= 'a' && ch <= 'z' || ch >= '0' && ch <= '9' || ch == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func checkExitURL(s string) error {

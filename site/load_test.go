@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 type langs []string
@@ -16,6 +17,10 @@ func (l langs) Has(tag string) bool {
 	}
 	return false
 }
+
+// HasText: English has every message except those naming "nonexistent",
+// so that tests can name a rights topic or kind without text.
+func (l langs) HasText(id string) bool { return !strings.Contains(id, "nonexistent") }
 
 var testLangs = langs{"en", "ar"}
 
@@ -80,11 +85,17 @@ func TestParseErrors(t *testing.T) {
 		{"unknown region", [2]string{"\nregion = \"uk\"", "\nregion = \"fr\""}, `test.toml:26: venue "K7Q2M": region "fr" is not defined`},
 		{"bad number", [2]string{`call = "08000 121 700"`, `call = "call us"`}, "test.toml:18: helpline \"Line\": call"},
 		{"bad hours", [2]string{`hours = "24/7"`, `hours = "always"`}, "test.toml:19: helpline \"Line\": hours"},
-		{"no source", [2]string{"  source = \"test\"\n  verified = 2026-11-01\n\n  [[regions.helplines]]", "  verified = 2026-11-01\n\n  [[regions.helplines]]"}, "test.toml:10: every number needs a source"},
+		{"no source", [2]string{"  source = \"test\"\n  verified = 2026-11-01\n\n  [[regions.helplines]]", "  verified = 2026-11-01\n\n  [[regions.helplines]]"}, "test.toml:10: region uk: emergency number: every number needs a source"},
 		{"http exit", [2]string{`https://www.bbc.co.uk/weather`, `http://www.bbc.co.uk/weather`}, "test.toml:7: region \"uk\": exit_url"},
 		{"missing locale", [2]string{`languages = ["en", "ar"]`, `languages = ["en", "xx"]`}, `test.toml:2: languages: "xx" has no locale file`},
 		{"venue language", [2]string{`languages = ["en"]`, `languages = ["ar", "fa"]`}, `test.toml:27: venue "K7Q2M": language "fa"`},
-		{"unknown rights", [2]string{`rights = ["uk-s45"]`, `rights = ["uk-s99"]`}, `test.toml:8: region "uk": rights topic "uk-s99"`},
+		{"rights without text", [2]string{`rights = ["uk-s45"]`, `rights = ["ie-nonexistent"]`}, `test.toml:8: region "uk": rights topic "ie-nonexistent" has no English text: add the message "rights.ie-nonexistent.title"`},
+		{"rights not an ID", [2]string{`rights = ["uk-s45"]`, `rights = ["UK s45"]`}, `test.toml:8: region "uk": rights topic "UK s45": use lower-case`},
+		{"kind without text", [2]string{`kind = "slavery"`, `kind = "nonexistent-kind"`}, `test.toml:17: helpline "Line": kind "nonexistent-kind" has no English text: add the message "helpline.kind.nonexistent-kind"`},
+		{"no kind", [2]string{"  kind = \"slavery\"\n", ""}, `helpline "Line": kind is required`},
+		{"quoted date", [2]string{`verified = 2026-11-01`, `verified = "2026-11-01"`}, `test.toml:13: region uk: emergency number: verified = "2026-11-01": write the date without quotes`},
+		{"unknown area", [2]string{"\nregion = \"uk\"", "\nregion = \"uk\"\narea = \"leeds\""}, `test.toml:27: venue "K7Q2M": area "leeds" is not defined`},
+		{"names in unknown language", [2]string{`  kind = "slavery"`, `  names = { fa = "x" }` + "\n  kind = \"slavery\""}, `test.toml:17: helpline "Line": names: "fa" is not one of the site's languages`},
 		{"default region", [2]string{`default_region = "uk"`, `default_region = "nl"`}, `test.toml:1: default_region "nl"`},
 		{"wrong type", [2]string{`title = "Travel information"`, `title = 3`}, "test.toml:6:"},
 		{"duplicate venue", [2]string{"languages = [\"en\"]\n", "languages = [\"en\"]\n[[venues]]\ncode = \"K7Q2M\"\nname = \"x\"\nregion = \"uk\"\nlanguages = [\"en\"]\n"}, `test.toml:29: venue code "K7Q2M" is used twice`},
@@ -107,6 +118,110 @@ func TestParseErrors(t *testing.T) {
 				t.Errorf("want site.Errors, got %T", err)
 			}
 		})
+	}
+}
+
+// A mistake made many times is reported at each place, once: a quoted
+// date in every number, a misspelt key in every helpline.
+func TestParseErrorsEachPlace(t *testing.T) {
+	src := strings.ReplaceAll(validConfig, "verified = 2026-11-01", `verified = "2026-11-01"`)
+	src = strings.ReplaceAll(src, `hours = "24/7"`, `hours = "24/7"`+"\n  hour = \"x\"")
+	src = strings.Replace(src, "[[venues]]", `[[regions.helplines]]
+  name = "Second"
+  kind = "slavery"
+  call = "101"
+  hour = "y"
+  source = "test"
+  verified = "2026-11-02"
+
+[[venues]]`, 1)
+	_, err := Parse("test.toml", []byte(src), testLangs)
+	var es Errors
+	if !errors.As(err, &es) {
+		t.Fatalf("want site.Errors, got %v", err)
+	}
+	var quoted, misspelt []int
+	for _, e := range es {
+		switch {
+		case strings.Contains(e.Msg, "without quotes"):
+			quoted = append(quoted, e.Line)
+		case strings.Contains(e.Msg, `unknown setting "regions.helplines.hour"`):
+			misspelt = append(misspelt, e.Line)
+		}
+	}
+	lines := strings.Split(src, "\n")
+	for _, l := range quoted {
+		if !strings.Contains(lines[l-1], `verified = "`) {
+			t.Errorf("quoted date reported at line %d: %q", l, lines[l-1])
+		}
+	}
+	for _, l := range misspelt {
+		if !strings.Contains(lines[l-1], "hour =") {
+			t.Errorf("misspelt key reported at line %d: %q", l, lines[l-1])
+		}
+	}
+	if len(quoted) != 3 || len(misspelt) != 2 {
+		t.Errorf("want 3 quoted dates and 2 misspelt keys, each once; got lines %v and %v in\n%v", quoted, misspelt, err)
+	}
+}
+
+// Areas add local organisations; their numbers get every check a region's
+// get, and every number is listed with its line for the operator.
+func TestAreasAndFacts(t *testing.T) {
+	src := validConfig + `
+[[areas]]
+id = "leeds"
+name = "Leeds"
+names = { ar = "ليدز" }
+
+  [[areas.helplines]]
+  name = "Local Project"
+  kind = "slavery"
+  call = "0113 000 0000"
+  note = "call them before printing"
+  source = "https://example.org"
+  verified = 2024-01-01
+`
+	src = strings.Replace(src, "\nregion = \"uk\"", "\nregion = \"uk\"\narea = \"leeds\"", 1)
+	c, err := Parse("test.toml", []byte(src), testLangs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, ok := c.Area("leeds")
+	if !ok || a.NameIn("ar") != "ليدز" || a.NameIn("en") != "Leeds" {
+		t.Fatalf("area: %+v", a)
+	}
+	v, _ := c.Venue("K7Q2M")
+	if v.Area != "leeds" {
+		t.Errorf("venue area %q", v.Area)
+	}
+	lines := strings.Split(src, "\n")
+	var found bool
+	for _, f := range c.Facts() {
+		if f.Number == "" || !strings.Contains(lines[f.Line-1], f.Number) {
+			t.Errorf("fact %s %q at line %d: %q", f.Where, f.Number, f.Line, lines[f.Line-1])
+		}
+		found = found || (f.Where == "area leeds: Local Project" && f.Note == "call them before printing")
+	}
+	if !found || len(c.Facts()) != 3 {
+		t.Errorf("facts: %+v", c.Facts())
+	}
+	now := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	ws := c.Warnings(now)
+	if len(ws) != 1 || !strings.Contains(ws[0].Error(), "test.toml:") || !strings.Contains(ws[0].Msg, "2024-01-01 is more than 12 months ago") {
+		t.Errorf("warnings at %v: %v", now, ws)
+	}
+	if ws := c.Warnings(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)); strings.Count(ws.Error(), "in the future") != 2 {
+		t.Errorf("want the two 2026-11-01 dates in the future: %v", ws)
+	}
+	if kinds := c.HelplineKinds(); len(kinds) != 1 || kinds[0] != "slavery" {
+		t.Errorf("kinds %v", kinds)
+	}
+
+	noLines := strings.Replace(src, `  [[areas.helplines]]`, "", 1)
+	noLines = strings.Replace(noLines, "  name = \"Local Project\"\n", "", 1)
+	if _, err := Parse("test.toml", []byte(noLines), testLangs); err == nil || !strings.Contains(err.Error(), `area "leeds": list at least one local organisation`) {
+		t.Errorf("area without helplines: %v", err)
 	}
 }
 

@@ -107,6 +107,37 @@ func (l *locator) top(key string) int {
 	return 0
 }
 
+var tableRE = regexp.MustCompile(`^\s*\[\[?\s*([A-Za-z0-9_."-]+)\s*\]\]?`)
+
+// keyLines finds every line where an undecoded key such as
+// regions.helplines.phone is set: in each table of that path, or at the
+// top level for a one-part key.
+func (l *locator) keyLines(k toml.Key) []int {
+	if len(k) == 0 {
+		return nil
+	}
+	parent := strings.Join(k[:len(k)-1], ".")
+	last := k[len(k)-1]
+	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(last) + `"?\s*=`)
+	var out []int
+	table := ""
+	for i, line := range l.lines {
+		if m := tableRE.FindStringSubmatch(line); m != nil {
+			table = m[1]
+			continue
+		}
+		if table == parent && re.MatchString(line) {
+			out = append(out, i+1)
+		}
+	}
+	if len(out) == 0 {
+		if n := l.key(k); n > 0 {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // key finds the line of an undecoded key such as regions.helplines.phone.
 func (l *locator) key(k toml.Key) int {
 	if len(k) == 0 {

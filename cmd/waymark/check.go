@@ -4,65 +4,57 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"path"
+	"time"
 
-	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
-	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // runCheck validates a config and the locales, and renders every page, so
 // that an operator learns of every problem before deploying.
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("check", "", stderr)
-	config := fs.String("config", "", "config file (TOML); empty checks the embedded demo")
-	strict := fs.Bool("strict", false, "also fail while any number is not yet confirmed by the operator")
+	from := addDataFlags(fs)
+	strict := fs.Bool("strict", false, "also fail while any number is not yet confirmed by the operator, listing each with its line")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSite(*config)
+	s, err := from.load()
 	if err != nil {
 		return err
 	}
-	unconfirmed := 0
-	for _, r := range s.Config.Regions {
-		for _, e := range r.Emergency {
-			if !e.Confirmed {
-				unconfirmed++
-			}
-		}
-		for _, h := range r.Helplines {
-			if !h.Confirmed {
-				unconfirmed++
-			}
-		}
-	}
-	fmt.Fprintf(stdout, "%s: %d regions, %d venues, %d languages: OK\n", s.Config.Source, len(s.Config.Regions), len(s.Config.Venues), len(s.Locales))
+	cfg := s.Config
+	fmt.Fprintf(stdout, "%s: %d regions, %d areas, %d venues, %d languages: OK\n", cfg.Source, len(cfg.Regions), len(cfg.Areas), len(cfg.Venues), len(s.Locales))
+	fmt.Fprintln(stdout, summary(s.Report))
 
-	// The same check as `waymark i18n`: errors fail, the rest is a count.
-	ids, err := pages.UsedIDs(assets.FS(), s.Catalog.English())
-	if err != nil {
-		return err
+	// Dates are checked against today: a number checked more than a year
+	// ago, or "verified" in the future, needs the operator's attention.
+	for _, w := range cfg.Warnings(time.Now()) {
+		fmt.Fprintf(stdout, "warning: %s\n", w)
 	}
-	report := s.Catalog.Check(ids)
-	fmt.Fprintln(stdout, summary(report))
-	for _, l := range report.Languages {
-		for _, p := range l.Problems {
-			if p.Severity == lang.SeverityError {
-				p.File = path.Join("locales", p.File)
-				fmt.Fprintf(stdout, "  ERROR   %s\n", p)
-			}
+	var unconfirmed []site.FactRef
+	for _, f := range cfg.Facts() {
+		if !f.Confirmed {
+			unconfirmed = append(unconfirmed, f)
 		}
 	}
-
-	if unconfirmed > 0 {
-		fmt.Fprintf(stdout, "warning: %d numbers are not yet confirmed by their operator (confirmed = false); pages say so\n", unconfirmed)
-	}
-	if report.Errors > 0 {
-		return fmt.Errorf("%s in the translations", plural(report.Errors, "error"))
-	}
-	if unconfirmed > 0 && *strict {
-		return fmt.Errorf("%d unconfirmed numbers (--strict)", unconfirmed)
+	if len(unconfirmed) > 0 {
+		fmt.Fprintf(stdout, "warning: %s not yet confirmed by their operator (confirmed = false); pages say so\n", plural(len(unconfirmed), "number"))
+		if *strict {
+			for _, f := range unconfirmed {
+				fmt.Fprintf(stdout, "  %s: %s %s\n", site.Error{File: cfg.Source, Line: f.Line}.Where(), f.Where, f.Number)
+			}
+			return fmt.Errorf("%s unconfirmed (--strict): confirm each with its operator, then set confirmed = true", plural(len(unconfirmed), "number"))
+		}
 	}
 	return nil
+}
+
+// summary is the one line `waymark check` prints about the translations.
+func summary(r *lang.Report) string {
+	s := fmt.Sprintf("translations: %d languages: %s, %s", len(r.Languages), plural(r.Errors, "error"), plural(r.Warnings, "warning"))
+	if r.Errors > 0 || r.Warnings > 0 {
+		s += " (run `waymark i18n` for details)"
+	}
+	return s
 }

@@ -12,14 +12,14 @@ import (
 // runExport writes the public site as static files with host configs.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("export", " DIR", stderr)
-	config := fs.String("config", "", "config file (TOML); empty exports the embedded demo")
+	from := addDataFlags(fs)
 	baseURL := fs.String("base-url", "http://localhost:8080", "public origin (used in kiosk QR codes)")
 	kiosk := fs.Bool("kiosk", false, "also export every venue's kiosk pages")
 	arg, err := parseOne(fs, args)
 	if err != nil {
 		return err
 	}
-	s, err := loadSite(*config)
+	s, err := from.load()
 	if err != nil {
 		return err
 	}

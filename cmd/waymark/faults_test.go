@@ -973,7 +973,9 @@ func TestFaultDevReload(t *testing.T) {
 	p := faultStart(t, dir, cfg, "--dev")
 
 	arFile := filepath.Join(dir, "locales", "active.ar.json")
-	const marker = "Waymark fault marker 7781"
+	// In Arabic script: a Latin text in the Arabic file is itself an
+	// error, which no load path lets reach a page.
+	const marker = "علامة اختبار 7781"
 	changed := faultRetranslate(t, arFile, marker)
 	_, body := faultGet(t, p.url("/K7Q2M/ar"))
 	if strings.Contains(body, marker) {
@@ -1062,7 +1064,7 @@ func TestFaultDevEditDuringStart(t *testing.T) {
 	}
 	cfg := faultConfig(t, dir, func(s string) string { return s })
 	arFile := filepath.Join(dir, "locales", "active.ar.json")
-	const marker = "Waymark fault marker 5519"
+	const marker = "علامة اختبار 5519" // Arabic script, as in TestFaultDevReload
 	changed := faultRetranslate(t, arFile, marker)
 
 	fd, err := syscall.InotifyInit1(syscall.IN_CLOEXEC | syscall.IN_NONBLOCK)

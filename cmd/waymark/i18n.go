@@ -3,20 +3,12 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
 	"slices"
-	"strings"
 	"text/tabwriter"
 
-	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
-	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
 
@@ -25,12 +17,12 @@ import (
 // drafts or on missing or stale messages (the page shows English there).
 func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("i18n", "", stderr)
+	from := addDataFlags(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
-	dir := fs.String("locales", "", "read the locale files from this folder (e.g. locales) instead of the built-in ones")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	report, err := translationReport(*dir)
+	_, report, err := pages.LoadReport(from.sources(false))
 	if err != nil {
 		return err
 	}
@@ -48,65 +40,6 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return fmt.Errorf("%s in the translations", plural(report.Errors, "error"))
 	}
 	return nil
-}
-
-// translationReport loads the locale files (from dir, or the built-in ones
-// when dir is "") and checks them against the messages the pages use.
-// File names in errors and in the report are as a translator sees them in
-// the repository: locales/active.ar.json.
-func translationReport(dir string) (*lang.Report, error) {
-	var fsys fs.FS = locales.FS()
-	shown := "locales"
-	if dir != "" {
-		st, err := os.Stat(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--locales: %w", err)
-		}
-		if !st.IsDir() {
-			return nil, fmt.Errorf("--locales %s: not a folder", dir)
-		}
-		fsys, shown = os.DirFS(dir), filepath.ToSlash(filepath.Clean(dir))
-	}
-	cat, err := lang.Load(fsys)
-	if err != nil {
-		return nil, inDir(err, shown)
-	}
-	ids, err := pages.UsedIDs(assets.FS(), cat.English())
-	if err != nil {
-		return nil, err
-	}
-	r := cat.Check(ids)
-	for _, l := range r.Languages {
-		l.File = path.Join(shown, l.File)
-		for i := range l.Problems {
-			l.Problems[i].File = path.Join(shown, l.Problems[i].File)
-		}
-	}
-	return r, nil
-}
-
-// inDir puts the folder in front of the file names of locale errors.
-func inDir(err error, dir string) error {
-	var errs []error
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	} else {
-		errs = []error{err}
-	}
-	out := make([]error, 0, len(errs))
-	for _, e := range errs {
-		var fe *lang.FileError
-		if errors.As(e, &fe) {
-			c := *fe
-			c.File = path.Join(dir, fe.File)
-			e = &c
-		}
-		out = append(out, e)
-	}
-	if len(out) == 1 {
-		return out[0]
-	}
-	return errors.Join(out...)
 }
 
 // printReport writes the table and then each language's problems.
@@ -169,14 +102,4 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
-}
-
-// summary is the one line `waymark check` prints about the translations.
-func summary(r *lang.Report) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "translations: %d languages: %s, %s", len(r.Languages), plural(r.Errors, "error"), plural(r.Warnings, "warning"))
-	if r.Errors > 0 || r.Warnings > 0 {
-		b.WriteString(" (run `waymark i18n` for details)")
-	}
-	return b.String()
 }

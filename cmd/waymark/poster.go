@@ -17,7 +17,7 @@ import (
 // runPoster prints one venue's poster to PDF (or its HTML with --html).
 func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("poster", " CODE", stderr)
-	config := fs.String("config", "", "config file (TOML); empty uses the embedded demo")
+	from := addDataFlags(fs)
 	baseURL := fs.String("base-url", "http://localhost:8080", "public origin printed and encoded in the QR code")
 	size := fs.String("size", "A4", "paper size: A5, A4 or A3")
 	langs := fs.String("langs", "", "comma-separated languages, in order (default: the venue's)")
@@ -27,7 +27,7 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	s, err := loadSite(*config)
+	s, err := from.load()
 	if err != nil {
 		return err
 	}
@@ -65,14 +65,14 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // runPosters prints every venue's poster into a folder, in one browser.
 func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("posters", "", stderr)
-	config := fs.String("config", "", "config file (TOML); empty uses the embedded demo")
+	from := addDataFlags(fs)
 	baseURL := fs.String("base-url", "http://localhost:8080", "public origin printed and encoded in the QR codes")
 	size := fs.String("size", "A4", "paper size: A5, A4 or A3")
 	outDir := fs.String("out", "posters", "folder to write CODE-SIZE.pdf files into")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSite(*config)
+	s, err := from.load()
 	if err != nil {
 		return err
 	}

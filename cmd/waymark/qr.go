@@ -11,7 +11,7 @@ import (
 // runQR writes a venue's QR code alone, for staff's own designs.
 func runQR(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("qr", " CODE", stderr)
-	config := fs.String("config", "", "config file (TOML); empty uses the embedded demo")
+	from := addDataFlags(fs)
 	baseURL := fs.String("base-url", "http://localhost:8080", "public origin encoded in the QR code")
 	format := fs.String("format", "svg", "svg (vector, for print) or png")
 	size := fs.Int("size", 1024, fmt.Sprintf("PNG width in pixels, %d to %d (rounded down to whole modules)", qr.MinPNG, qr.MaxPNG))
@@ -20,10 +20,11 @@ func runQR(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*config)
+	s, err := from.load()
 	if err != nil {
 		return err
 	}
+	cfg := s.Config
 	v, err := findVenue(cfg, arg)
 	if err != nil {
 		return err

@@ -24,6 +24,7 @@ import (
 // product (the README shows some) and reviewers can check every script.
 func runScreens(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("screens", "", stderr)
+	from := addDataFlags(fs)
 	out := fs.String("out", "screens", "folder to write PNG files into")
 	code := fs.String("venue", "K7Q2M", "venue whose pages and posters to capture")
 	width := fs.Int("width", 360, "viewport width in CSS pixels")
@@ -31,7 +32,7 @@ func runScreens(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := loadSite("")
+	s, err := from.load()
 	if err != nil {
 		return err
 	}

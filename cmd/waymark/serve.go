@@ -15,9 +15,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/handlers"
-	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
 	"github.com/waymark/waymark/qr"
@@ -27,11 +25,12 @@ import (
 // serveConfig is everything `waymark serve` reads from flags and the
 // environment.
 type serveConfig struct {
-	addr, adminAddr, baseURL, config string
-	dataDir                          string
-	flushEvery                       time.Duration
-	dev, hsts                        bool
-	logLevel                         string
+	addr, adminAddr, baseURL string
+	data                     *dataFlags
+	dataDir                  string
+	flushEvery               time.Duration
+	dev, hsts                bool
+	logLevel                 string
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -40,7 +39,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.addr, "addr", ":8080", "address of the public listener")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:8081", "address of the staff listener (posters, QR codes, statistics); loopback unless WAYMARK_ADMIN_TOKEN is set")
 	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public origin used in QR codes and printed addresses, e.g. https://example.org")
-	fs.StringVar(&c.config, "config", "", "config file (TOML); empty runs the embedded demo")
+	c.data = addDataFlags(fs)
 	fs.BoolVar(&c.dev, "dev", false, "read templates and locales from ./assets and ./locales and reload on change (for translators)")
 	fs.BoolVar(&c.hsts, "hsts", false, "send Strict-Transport-Security on the public listener (see docs/privacy.md before enabling)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
@@ -67,18 +66,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			}
 		}
 	}
-	src := sources(c.config, c.dev)
+	src := c.data.sources(c.dev)
 	// With --dev, the watcher takes its first snapshot before the first
 	// load, so that an edit saved while the pages render is not missed.
 	var changed <-chan struct{}
 	if c.dev {
-		changed = watch(ctx, watchedPaths(c.config), time.Second)
+		changed = watch(ctx, watchedPaths(c.data), time.Second)
 	}
 	s, err := pages.Load(src)
 	if err != nil {
 		return err
 	}
-	st, err := stats.Open(dataDir(c.dataDir, c.config))
+	st, err := stats.Open(dataDir(c.dataDir, c.data.config))
 	if err != nil {
 		// Counting is for staff; help pages must not depend on it.
 		log.Error("scan counts unavailable; counting in memory only until the file is repaired", "error", err)
@@ -179,17 +178,12 @@ func dataDir(flag, config string) string {
 }
 
 // sources chooses embedded files, or the folders on disk with --dev.
-func sources(config string, dev bool) pages.Sources {
-	if dev {
-		return pages.Sources{Locales: os.DirFS("locales"), Assets: os.DirFS("assets"), ConfigPath: config}
-	}
-	return pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: config}
-}
-
-func watchedPaths(config string) []string {
+func watchedPaths(d *dataFlags) []string {
 	paths := []string{"locales", "assets/templates", "assets/static"}
-	if config != "" {
-		paths = append(paths, config)
+	for _, p := range []string{d.config, d.locales} {
+		if p != "" {
+			paths = append(paths, p)
+		}
 	}
 	return paths
 }

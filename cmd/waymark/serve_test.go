@@ -18,7 +18,7 @@ import (
 // serveEnv are the environment variables that `serve` reads. Tests clear
 // them so that a developer's own settings cannot change the outcome.
 var serveEnv = []string{"WAYMARK_ADMIN_TOKEN", "WAYMARK_ADDR", "WAYMARK_ADMIN_ADDR", "WAYMARK_BASE_URL",
-	"WAYMARK_CONFIG", "WAYMARK_DEV", "WAYMARK_HSTS", "WAYMARK_LOG_LEVEL", "WAYMARK_DATA_DIR", "WAYMARK_FLUSH_INTERVAL"}
+	"WAYMARK_CONFIG", "WAYMARK_DEV", "WAYMARK_HSTS", "WAYMARK_LOG_LEVEL", "WAYMARK_DATA_DIR", "WAYMARK_FLUSH_INTERVAL", "WAYMARK_LOCALES"}
 
 func clearServeEnv(t *testing.T) {
 	t.Helper()

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"flag"
+	"os"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
+)
+
+// dataFlags are where a command reads the deployment's data: its config
+// file and its own texts (--locales) over the embedded ones. Every command
+// that reads data takes both, and loads them through pages.Load, so that
+// every path runs the same checks.
+type dataFlags struct {
+	config, locales string
+}
+
+// addDataFlags adds --config and --locales to a command's flags.
+func addDataFlags(fs *flag.FlagSet) *dataFlags {
+	d := &dataFlags{}
+	fs.StringVar(&d.config, "config", "", "config file (TOML); empty uses the embedded demo")
+	fs.StringVar(&d.locales, "locales", "", "folder of the deployment's own texts (active.<tag>.json), which add to and override the built-in ones")
+	return d
+}
+
+// sources are the embedded locales and assets, or with dev the folders
+// ./locales and ./assets, plus the deployment's config and texts.
+func (d *dataFlags) sources(dev bool) pages.Sources {
+	src := pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: d.config, LocalesDir: d.locales}
+	if dev {
+		src.Locales, src.Assets = os.DirFS("locales"), os.DirFS("assets")
+	}
+	return src
+}
+
+// load reads and checks everything and renders every page.
+func (d *dataFlags) load() (*pages.Site, error) { return pages.Load(d.sources(false)) }
