@@ -50,8 +50,9 @@ var (
 	htmlRE   = regexp.MustCompile(`<html lang="([^"]*)" dir="([^"]*)">`)
 )
 
-// TestEveryPage renders every region in every language and looks for the
-// marks of a broken page.
+// TestEveryPage renders every region, and every region with each area
+// that a venue names, in every language and looks for the marks of a
+// broken page.
 func TestEveryPage(t *testing.T) {
 	s := demo(t)
 	en := s.Catalog.English()
@@ -64,10 +65,24 @@ func TestEveryPage(t *testing.T) {
 	if len(s.Locales) != len(wantDir) {
 		t.Errorf("the demo has %d languages, the test knows %d", len(s.Locales), len(wantDir))
 	}
+	type place struct{ region, area string }
+	var places []place
 	for _, r := range s.Config.Regions {
+		places = append(places, place{r.ID, ""})
+	}
+	for _, v := range s.Config.Venues {
+		if p := (place{v.Region, v.Area}); v.Area != "" && !slices.Contains(places, p) {
+			places = append(places, p)
+		}
+	}
+	if len(places) == len(s.Config.Regions) {
+		t.Error("no demo venue names an area: the area pages go untested")
+	}
+	for _, p := range places {
+		name := strings.TrimSuffix(p.region+"+"+p.area, "+")
 		for _, loc := range s.Locales {
-			t.Run(r.ID+"/"+loc.ID, func(t *testing.T) {
-				page, ok := s.PageFor(r.ID, loc.ID)
+			t.Run(name+"/"+loc.ID, func(t *testing.T) {
+				page, ok := s.AreaPageFor(p.region, p.area, loc.ID)
 				if !ok {
 					t.Fatal("no page")
 				}
@@ -108,7 +123,7 @@ func TestEveryPage(t *testing.T) {
 				zw.Write([]byte(html))
 				zw.Close()
 				if z.Len() > largest {
-					largest, largestName = z.Len(), r.ID+"/"+loc.ID
+					largest, largestName = z.Len(), name+"/"+loc.ID
 				}
 				if z.Len() > maxGzip {
 					t.Errorf("page is %d bytes gzipped, over the %d budget", z.Len(), maxGzip)
