@@ -259,6 +259,7 @@ func checkEnglish(lr *LanguageReport, en *Locale, order []string, srcs map[strin
 		for _, form := range sortedForms(m.Forms) {
 			checkText(lr, m, form, srcs[id], true)
 		}
+		checkPlain(lr, m)
 	}
 	seen := map[string]bool{}
 	for _, id := range usedIDs {
