@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"slices"
+	"strconv"
 
 	"golang.org/x/text/language"
 
@@ -157,11 +158,14 @@ type PageData struct {
 	Region *site.Region
 	// Area is the venue's area, whose local organisations the page adds;
 	// nil on region pages.
-	Area      *site.Area
-	ExitURL   string
-	Rights    []Rights
-	Browsers  []string
-	Languages []*lang.Locale
+	Area    *site.Area
+	ExitURL string
+	Rights  []Rights
+	// Signs and Others are the message IDs of the two lists of signs (of
+	// exploitation, for the reader; of someone else's, for the public).
+	Signs, Others []string
+	Browsers      []string
+	Languages     []*lang.Locale
 	// Prefix is the venue's own path, so that language links stay on the
 	// venue: "/K7Q2M", or "" for the generic page.
 	Prefix string
@@ -189,22 +193,35 @@ func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix strin
 	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
 		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js}
 	en := s.Catalog.English()
+	d.Signs, d.Others = numbered(en, signsPrefix), numbered(en, othersPrefix)
 	for _, t := range r.Rights {
 		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: rightsParagraphs(en, t)})
 	}
 	return d
 }
 
-// maxParagraphs bounds the paragraphs of one rights topic.
-const maxParagraphs = 10
+// maxParagraphs bounds a numbered list of messages.
+const maxParagraphs = 20
+
+// The lists whose length is data: "signs.item1", "signs.item2", ... as
+// far as English has them.
+const (
+	signsPrefix  = "signs.item"
+	othersPrefix = "others.sign"
+)
 
 // rightsParagraphs lists a topic's paragraph IDs, "rights.<topic>.p1" on,
 // as far as English has them: a content writer adds a paragraph by adding
 // a message, with no template change.
 func rightsParagraphs(en *lang.Locale, topic string) []string {
+	return numbered(en, "rights."+topic+".p")
+}
+
+// numbered lists prefix1, prefix2, ... as far as English has them.
+func numbered(en *lang.Locale, prefix string) []string {
 	var ids []string
-	for i := 1; i < maxParagraphs; i++ {
-		id := fmt.Sprintf("rights.%s.p%d", topic, i)
+	for i := 1; i <= maxParagraphs; i++ {
+		id := prefix + strconv.Itoa(i)
 		if !en.Has(id) {
 			break
 		}

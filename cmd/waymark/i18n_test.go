@@ -115,7 +115,7 @@ func TestI18nErrors(t *testing.T) {
 				t.Errorf("%v: output lacks %q:\n%s", args, want, out)
 			}
 		}
-		if !regexp.MustCompile(`(?m)^ti +draft +\d+% +\d+ +0 +3 +2 `).MatchString(out) {
+		if !regexp.MustCompile(`(?m)^ti +draft +\d+% +\d+ +\d+ +3 +2 `).MatchString(out) {
 			t.Errorf("%v: ti row does not show 2 errors:\n%s", args, out)
 		}
 		if !strings.Contains(errOut, "2 errors") {
