@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/waymark/waymark/assets"
@@ -202,7 +205,7 @@ func TestLayoutFits(t *testing.T) {
 	for _, sz := range poster.Sizes {
 		for _, j := range jobs {
 			for _, discreet := range []bool{false, true} {
-				if discreet && j.langs != nil { // discreet only changes the default posters' headline and strips
+				if discreet && (j.langs != nil || j.base != longBase) { // discreet changes the headline and strips: the default posters with the long domain
 					continue
 				}
 				html, err := renderWith(t, j.v, poster.Options{Size: sz, Langs: j.langs, BaseURL: j.base, Discreet: discreet})
@@ -269,4 +272,45 @@ func checkCodes(t *testing.T, tab context.Context, code string, sz poster.Size) 
 		bad = append(bad, fmt.Sprintf("text %q is %.1f px, below the legible minimum %.1f px", r.MinText, r.MinPx, r.UPx*0.5))
 	}
 	return bad
+}
+
+// TestLayoutWithoutJavaScript: with scripts off, the poster keeps the
+// minimum type of poster.css, and even the hardest sets fit at it.
+func TestLayoutWithoutJavaScript(t *testing.T) {
+	tab := layoutTab(t)
+	if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sz := range poster.Sizes {
+		for _, langs := range hardSets[:3] {
+			html, err := renderWith(t, venue(t, "N3VB7"), poster.Options{Size: sz, Langs: langs, BaseURL: longBase})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := chromedp.Do(tab, chromedp.Navigate("about:blank")); err != nil {
+				t.Fatal(err)
+			}
+			tree, err := chromedp.Call(tab, page.GetFrameTree, cdp.Empty{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := chromedp.Call(tab, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: string(html)}); err != nil {
+				t.Fatal(err)
+			}
+			fit, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.fonts.ready.then(() => document.querySelector('.sheet').dataset.fit || 'unfitted')`, chromedp.EvalAwaitPromise))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if fit != "unfitted" {
+				t.Fatalf("the fitting script ran (data-fit=%q) with scripts disabled", fit)
+			}
+			bad, err := chromedp.Run(tab, chromedp.Evaluate[[]string](geometryJS))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(bad) > 0 {
+				t.Errorf("%s %v without JavaScript:\n  %s", sz.Name, langs, strings.Join(bad, "\n  "))
+			}
+		}
+	}
 }

@@ -15,7 +15,7 @@
     if (!overflows()) return true;
     set(lo);
     if (overflows()) return false;
-    for (var i = 0; i < 12; i++) {
+    for (var i = 0; i < 8; i++) { // to within 1/256 of the range
       var mid = (lo + hi) / 2;
       set(mid);
       if (overflows()) hi = mid; else lo = mid;
