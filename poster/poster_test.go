@@ -798,6 +798,34 @@ func TestPDF(t *testing.T) {
 		checkScan(t, rasterise(t, file), sz, "K7Q2M")
 	})
 
+	// A 40-character domain on the smallest paper: the code decodes from a
+	// 150 dpi rendering, and every strip and the address carry the code.
+	t.Run("N3VB7-long-domain-A5", func(t *testing.T) {
+		sz := size(t, "A5")
+		html, err := poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, "N3VB7")},
+			poster.Options{Size: sz, BaseURL: longBase})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := printPDF(t, html, dir, "N3VB7-long-A5.pdf")
+		checkPDFClean(t, file)
+		checkPageSize(t, file, sz)
+		want, err := qr.Payload(longBase, "N3VB7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := realtools.DecodeQR(t, rasterise(t, file)); got != want {
+			t.Errorf("QR decodes to %q, want %q", got, want)
+		}
+		text := pdfText(t, file)
+		if n := strings.Count(text, "N3VB7"); n != sz.TearStrips+1 {
+			t.Errorf("the PDF text has the code %d times, want %d (each strip and the address):\n%s", n, sz.TearStrips+1, text)
+		}
+		if n := strings.Count(text, "help-and-advice-for-everyone.example.org/"); n != sz.TearStrips+1 {
+			t.Errorf("the PDF text has the whole host %d times, want %d:\n%s", n, sz.TearStrips+1, text)
+		}
+	})
+
 	t.Run("K7Q2M-A3", func(t *testing.T) {
 		sz := size(t, "A3")
 		file := printPDF(t, render(t, "K7Q2M", "A3"), dir, "K7Q2M-A3.pdf")
