@@ -264,19 +264,17 @@ func TestStaffLocalWarning(t *testing.T) {
 		if n := strings.Count(body, "Do not print yet"); n != len(venues)+1 {
 			t.Errorf("%s: %d warnings, want %d (all posters and each venue)", base, n, len(venues)+1)
 		}
-		// Each print form comes right after a warning.
-		forms := append([]string{`action="/posters"`}, func() []string {
-			var f []string
-			for _, v := range venues {
-				f = append(f, `action="/venues/`+v.Code+`/poster.pdf"`)
-			}
-			return f
-		}()...)
-		for _, f := range forms {
-			i := strings.Index(body, f)
+		// Each print form and QR link comes after a warning, with no other
+		// venue's links in between.
+		links := []string{`action="/posters"`}
+		for _, v := range venues {
+			links = append(links, `action="/venues/`+v.Code+`/poster.pdf"`, `href="/venues/`+v.Code+`/qr.svg"`, `href="/venues/`+v.Code+`/qr.png`)
+		}
+		for _, l := range links {
+			i := strings.Index(body, l)
 			w := strings.LastIndex(body[:max(i, 0)], "Do not print yet")
-			if i < 0 || w < 0 || strings.Count(body[w:i], "<form") != 1 { // only the form itself
-				t.Errorf("%s: no warning right above %s", base, f)
+			if i < 0 || w < 0 || strings.Count(body[w:i], "<form") > 1 || strings.Count(body[w:i], "<tr>") > 1 {
+				t.Errorf("%s: no warning right above %s", base, l)
 			}
 		}
 	}

@@ -236,7 +236,22 @@ const codesJS = `(() => {
     const px = parseFloat(getComputedStyle(n.parentElement).fontSize);
     if (px < minPx) { minPx = px; minText = n.data.trim(); }
   }
-  return {codes, strips, minPx, minText, uPx: u / 25.4 * 96};
+  // Cut lines: the row of strips has a dashed top edge, and each strip
+  // but the first (in reading order) a dashed vertical edge towards it;
+  // no strip has a top border of its own (which doubled the row's).
+  const cuts = [];
+  const ul = document.querySelector('.tears');
+  if (getComputedStyle(ul).borderTopStyle !== 'dashed') cuts.push('the strips have no dashed top edge');
+  const rtl = getComputedStyle(ul).direction === 'rtl';
+  document.querySelectorAll('.tears li').forEach((li, i) => {
+    const cs = getComputedStyle(li);
+    if (cs.borderTopStyle !== 'none' || cs.borderBottomStyle !== 'none') cuts.push('strip ' + (i+1) + ' has a horizontal border');
+    const start = rtl ? cs.borderRightStyle : cs.borderLeftStyle, end = rtl ? cs.borderLeftStyle : cs.borderRightStyle;
+    if (end !== 'none' || (i === 0) !== (start === 'none') || (i > 0 && (start !== 'dashed' || parseFloat(rtl ? cs.borderRightWidth : cs.borderLeftWidth) < 1))) {
+      cuts.push('strip ' + (i+1) + ' has borders ' + cs.borderLeftStyle + '/' + cs.borderRightStyle + ', want a dashed cut line towards the previous strip only');
+    }
+  });
+  return {codes, strips, minPx, minText, uPx: u / 25.4 * 96, cuts};
 })()`
 
 type codesResult struct {
@@ -245,6 +260,7 @@ type codesResult struct {
 	MinPx   float64
 	MinText string
 	UPx     float64
+	Cuts    []string
 }
 
 // checkCodes: the main address and every strip carry the whole code, and no
@@ -268,6 +284,7 @@ func checkCodes(t *testing.T, tab context.Context, code string, sz poster.Size) 
 	if r.Strips != sz.TearStrips {
 		bad = append(bad, fmt.Sprintf("%d strips, want %d", r.Strips, sz.TearStrips))
 	}
+	bad = append(bad, r.Cuts...)
 	if r.UPx <= 0 || r.MinPx < r.UPx*0.5-0.01 {
 		bad = append(bad, fmt.Sprintf("text %q is %.1f px, below the legible minimum %.1f px", r.MinText, r.MinPx, r.UPx*0.5))
 	}
