@@ -331,3 +331,28 @@ func TestLayoutWithoutJavaScript(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutRefuses: a set that cannot fit, here six long languages on an
+// A6 sheet with A5's QR code and strips, is refused with an error naming
+// the venue, the languages and the size, and no PDF.
+func TestLayoutRefuses(t *testing.T) {
+	requireBrowser(t)
+	a6 := poster.Size{Name: "A6", W: 105, H: 148, QR: 72, Margin: 8, Unit: 3.2, Tear: 42, TearStrips: 3}
+	langs := hardSets[0]
+	html, err := renderWith(t, venue(t, "N3VB7"), poster.Options{Size: a6, Langs: langs, BaseURL: testBase})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	pdf, err := printer.PDF(ctx, html)
+	var fit *poster.FitError
+	if !errors.As(err, &fit) || pdf != nil {
+		t.Fatalf("PDF of six languages on A6: %d bytes, err %v; want a FitError", len(pdf), err)
+	}
+	for _, want := range []string{"N3VB7", strings.Join(langs, ","), "A6", "--langs", "--size"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}

@@ -53,8 +53,9 @@ func Load(tab context.Context, html []byte) error {
 	}
 	// Fonts are inline, but decoding them is asynchronous; the type can be
 	// fitted only once they are.
-	failed, err := chromedp.Run(tab, chromedp.Evaluate[[]string](
-		`document.fonts.ready.then(() => window.waymarkFit ? window.waymarkFit() : ['the poster has no fitting script'])`, chromedp.EvalAwaitPromise))
+	// Reading offsetHeight lays the page out, which starts the font loads.
+	failed, err := chromedp.Run(tab, chromedp.Evaluate[[]FitSheet](
+		`(void document.body.offsetHeight, document.fonts.ready).then(() => window.waymarkFit ? window.waymarkFit() : [{venue: '?', langs: 'the poster has no fitting script', size: '?'}])`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		return fmt.Errorf("fitting the type: %w", err)
 	}
@@ -67,20 +68,23 @@ func Load(tab context.Context, html []byte) error {
 // FitError names the posters whose text does not fit their paper even at
 // the smallest legible type.
 type FitError struct {
-	Sheets []string // "CODE langs SIZE"
+	Sheets []FitSheet
+}
+
+// FitSheet is one poster that does not fit, as poster.js reports it.
+type FitSheet struct {
+	Venue string `json:"venue"`
+	Langs string `json:"langs"` // comma-separated, as --langs takes them
+	Size  string `json:"size"`
 }
 
 func (e *FitError) Error() string {
 	var b strings.Builder
 	for i, s := range e.Sheets {
-		f := strings.Fields(s)
-		if len(f) != 3 {
-			f = []string{s, "?", "?"}
-		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
-		fmt.Fprintf(&b, "venue %s: the languages %s do not fit on %s even at the smallest legible type; choose fewer or other languages (--langs) or a larger size (--size)", f[0], f[1], f[2])
+		fmt.Fprintf(&b, "venue %s: the languages %s do not fit on %s even at the smallest legible type; choose fewer or other languages (--langs) or a larger size (--size)", s.Venue, s.Langs, s.Size)
 	}
 	return b.String()
 }

@@ -43,10 +43,20 @@
         return over(langs) || over(sheet) || Array.prototype.some.call(blocks, over);
       }) && ok;
       sheet.dataset.fit = ok ? 'yes' : 'no';
-      if (!ok) failed.push(sheet.dataset.venue + ' ' + sheet.dataset.langs + ' ' + sheet.dataset.size);
+      if (!ok) failed.push({venue: sheet.dataset.venue, langs: sheet.dataset.langs, size: sheet.dataset.size});
     });
     return failed;
   }
   window.waymarkFit = fitAll;
-  document.fonts.ready.then(fitAll);
+  // Fonts load when laid-out text first needs them, so lay the sheets out
+  // before waiting for the fonts; fit again whenever a font arrives late
+  // and before printing.
+  function start() {
+    void document.body.offsetHeight;
+    document.fonts.ready.then(fitAll);
+  }
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+  document.fonts.addEventListener('loadingdone', function () { fitAll(); });
+  window.addEventListener('beforeprint', function () { fitAll(); });
 })();
