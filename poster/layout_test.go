@@ -202,6 +202,11 @@ func TestLayoutFits(t *testing.T) {
 	for _, langs := range hardSets[:8] {
 		jobs = append(jobs, job{venue(t, "K7Q2M"), langs, longBase})
 	}
+	start, loads := time.Now(), 0
+	defer func() {
+		t.Logf("TIMING %d posters laid out and checked in %v (%v each)", loads, time.Since(start).Round(time.Millisecond),
+			(time.Since(start) / time.Duration(max(loads, 1))).Round(time.Millisecond))
+	}()
 	for _, sz := range poster.Sizes {
 		for _, j := range jobs {
 			for _, discreet := range []bool{false, true} {
@@ -215,6 +220,7 @@ func TestLayoutFits(t *testing.T) {
 				label := fmt.Sprintf("%s %s %v %s discreet=%v", sz.Name, j.v.Code, j.langs, j.base, discreet)
 				bad := layoutProblems(t, tab, html)
 				bad = append(bad, checkCodes(t, tab, j.v.Code, sz)...)
+				loads++
 				if len(bad) > 0 {
 					t.Errorf("%s:\n  %s", label, strings.Join(bad, "\n  "))
 				}
