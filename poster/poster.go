@@ -313,6 +313,10 @@ func fontFaces(assets fs.FS, text string) (template.CSS, error) {
 	return template.CSS(b.String()), nil
 }
 
+// sharedSpace is carrier-grade NAT (RFC 6598), which VPNs such as
+// Tailscale also use: reachable only from inside.
+var sharedSpace = &net.IPNet{IP: net.IPv4(100, 64, 0, 0), Mask: net.CIDRMask(10, 32)}
+
 // IsLocal reports whether baseURL is an address that only this computer or
 // its own network can reach: localhost, a loopback, private or link-local
 // IP, or a host name without a dot. A poster printed with such an address
@@ -324,7 +328,7 @@ func IsLocal(baseURL string) bool {
 	}
 	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
 	if ip := net.ParseIP(host); ip != nil {
-		return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified()
+		return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || sharedSpace.Contains(ip)
 	}
 	if !strings.Contains(host, ".") || host == "localhost" {
 		return true
