@@ -3,6 +3,7 @@ package handlers
 import (
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -155,9 +156,10 @@ func (s *Staff) index(c echo.Context) error {
 	data := struct {
 		Site    *pages.Site
 		BaseURL string
+		Local   bool // posters would encode an address phones cannot reach
 		Sizes   []poster.Size
 		Venues  []staffVenue
-	}{Site: ps, BaseURL: s.baseURL, Sizes: poster.Sizes}
+	}{Site: ps, BaseURL: s.baseURL, Local: poster.IsLocal(s.baseURL), Sizes: poster.Sizes}
 	for i := range ps.Config.Venues {
 		v := &ps.Config.Venues[i]
 		data.Venues = append(data.Venues, staffVenue{Venue: v, ShortURL: poster.ShortURL(s.baseURL, v.Code)})
@@ -191,7 +193,19 @@ func (s *Staff) posterOptions(c echo.Context) (poster.Options, error) {
 	if l := c.QueryParam("langs"); l != "" {
 		langs = append(langs, strings.Split(l, ",")...)
 	}
-	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL}, nil
+	discreet := c.QueryParam("discreet") != ""
+	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL, Discreet: discreet}, nil
+}
+
+// posterCSP lets the poster's own fitting script run (by its hash) on the
+// staff listener, whose policy allows no script otherwise.
+func (s *Staff) posterCSP(c echo.Context) error {
+	hash, err := poster.ScriptHash(s.assets)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Security-Policy", staffCSP+"; script-src "+hash)
+	return nil
 }
 
 // venuePoster renders the poster HTML of the venue in the path, with the
@@ -218,6 +232,9 @@ func (s *Staff) posterHTML(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := s.posterCSP(c); err != nil {
+		return err
+	}
 	return c.HTMLBlob(http.StatusOK, b)
 }
 
@@ -228,6 +245,9 @@ func (s *Staff) posterPDF(c echo.Context) error {
 		return err
 	}
 	pdf, err := s.printer.PDF(c.Request().Context(), b)
+	if fit := (*poster.FitError)(nil); errors.As(err, &fit) {
+		return echo.NewHTTPError(http.StatusBadRequest, fit.Error())
+	}
 	if err != nil {
 		return err
 	}
@@ -249,6 +269,9 @@ func (s *Staff) allPosters(c echo.Context) error {
 	b, err := poster.Render(ps, s.assets, vs, o)
 	if err != nil {
 		return echo.NewHTTPError(http.StatusBadRequest, err.Error())
+	}
+	if err := s.posterCSP(c); err != nil {
+		return err
 	}
 	return c.HTMLBlob(http.StatusOK, b)
 }

@@ -6,6 +6,7 @@ package handlers
 // checks the other side: the public listener has none of these routes.
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -192,7 +193,8 @@ func TestStaffPosterHTML(t *testing.T) {
 	}
 	assertStaffHeaders(t, "poster", rec.Header())
 	body := rec.Body.String()
-	for _, want := range []string{"@page{size:297mm 420mm}", `lang="ar" dir="rtl"`, "help.example.org/K7Q2M"} {
+	// The address is split after '/' into parts that never break.
+	for _, want := range []string{"@page{size:297mm 420mm}", `lang="ar" dir="rtl"`, `help.example.org/</span><wbr><span class="nobr code">K7Q2M</span>`} {
 		if !strings.Contains(body, want) {
 			t.Errorf("A3 poster lacks %q", want)
 		}
@@ -207,6 +209,77 @@ func TestStaffPosterHTML(t *testing.T) {
 	}
 	if n, want := strings.Count(rec.Body.String(), `<main class="sheet"`), len(demo(t).Config.Venues); n != want {
 		t.Errorf("/posters has %d sheets, want %d", n, want)
+	}
+}
+
+// TestStaffPosterScript: the poster's fitting script runs under the staff
+// policy, by its hash and no other script.
+func TestStaffPosterScript(t *testing.T) {
+	h := newStaffRouter(t, StaffOptions{})
+	for _, target := range []string{"/venues/K7Q2M/poster", "/posters?size=A4"} {
+		rec := staffGet(h, target, "", nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("%s = %d", target, rec.Code)
+		}
+		assertStaffHeaders(t, target, rec.Header())
+		m := regexp.MustCompile(`(?s)<script>(.*?)</script>`).FindAllStringSubmatch(rec.Body.String(), -1)
+		if len(m) != 1 {
+			t.Fatalf("%s has %d inline scripts, want 1", target, len(m))
+		}
+		sum := sha256.Sum256([]byte(m[0][1]))
+		want := "script-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+		if csp := rec.Header().Get("Content-Security-Policy"); !strings.HasSuffix(csp, want) {
+			t.Errorf("%s: CSP %q does not end with %q", target, csp, want)
+		}
+	}
+	if csp := staffGet(h, "/", "", nil).Header().Get("Content-Security-Policy"); strings.Contains(csp, "script-src") {
+		t.Errorf("the index allows scripts: %q", csp)
+	}
+}
+
+// TestStaffPosterDiscreet: ?discreet=1 drops the helpline number that the
+// ordinary poster's strips carry.
+func TestStaffPosterDiscreet(t *testing.T) {
+	h := newStaffRouter(t, StaffOptions{})
+	plain := staffGet(h, "/venues/K7Q2M/poster", "", nil).Body.String()
+	discreet := staffGet(h, "/venues/K7Q2M/poster?discreet=1", "", nil).Body.String()
+	if !strings.Contains(plain, "08000 121 700") {
+		t.Fatal("the ordinary poster lacks the helpline number; the test is wrong")
+	}
+	if strings.Contains(discreet, "08000 121 700") || !strings.Contains(discreet, `class="tears discreet"`) {
+		t.Error("?discreet=1 still prints the helpline number, or no discreet strips")
+	}
+	index := staffGet(h, "/", "", nil).Body.String()
+	if n, want := strings.Count(index, `name="discreet"`), len(demo(t).Config.Venues)+1; n != want {
+		t.Errorf("index has %d discreet choices, want one per venue and one for all posters (%d)", n, want)
+	}
+}
+
+// TestStaffLocalWarning: with a local base URL, a warning stands above
+// every print link; with a public one, none.
+func TestStaffLocalWarning(t *testing.T) {
+	for _, base := range []string{"http://localhost:8080", "http://192.168.1.20:8080"} {
+		body := staffGet(newStaffRouter(t, StaffOptions{BaseURL: base}), "/", "", nil).Body.String()
+		venues := demo(t).Config.Venues
+		if n := strings.Count(body, "Do not print yet"); n != len(venues)+1 {
+			t.Errorf("%s: %d warnings, want %d (all posters and each venue)", base, n, len(venues)+1)
+		}
+		// Each print form and QR link comes after a warning, with no other
+		// venue's links in between.
+		links := []string{`action="/posters"`}
+		for _, v := range venues {
+			links = append(links, `action="/venues/`+v.Code+`/poster.pdf"`, `href="/venues/`+v.Code+`/qr.svg"`, `href="/venues/`+v.Code+`/qr.png`)
+		}
+		for _, l := range links {
+			i := strings.Index(body, l)
+			w := strings.LastIndex(body[:max(i, 0)], "Do not print yet")
+			if i < 0 || w < 0 || strings.Count(body[w:i], "<form") > 1 || strings.Count(body[w:i], "<tr>") > 1 {
+				t.Errorf("%s: no warning right above %s", base, l)
+			}
+		}
+	}
+	if body := staffGet(newStaffRouter(t, StaffOptions{}), "/", "", nil).Body.String(); strings.Contains(body, "Do not print yet") {
+		t.Errorf("a warning with the public base URL %s", staffBase)
 	}
 }
 

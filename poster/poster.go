@@ -5,12 +5,15 @@
 package poster
 
 import (
+	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"net"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
@@ -55,6 +58,10 @@ type Options struct {
 	Langs []string
 	// BaseURL is the public origin that the QR code and the text carry.
 	BaseURL string
+	// Discreet prints a neutral headline and strips that carry the short
+	// address only: a helpline number tells anyone who looks it up what
+	// the poster is about.
+	Discreet bool
 }
 
 // Block is one language's headline and instruction.
@@ -64,14 +71,46 @@ type Block struct {
 
 // Sheet is one printed poster.
 type Sheet struct {
-	Venue     *site.Venue
-	Blocks    []Block
-	QR        template.HTML
-	ShortURL  string
-	Emergency string
-	Helpline  string
-	Tear      *lang.Locale
-	Tears     []struct{}
+	Venue      *site.Venue
+	Size       Size
+	Blocks     []Block
+	HeadlineID string
+	QR         template.HTML
+	ShortURL   string
+	URLParts   []URLPart
+	Emergency  string
+	Helpline   string
+	Discreet   bool
+	Tear       *lang.Locale
+	Tears      []struct{}
+}
+
+// URLPart is a piece of the printed address that must not break: lines may
+// break only after a '/', never inside the host or the venue code.
+type URLPart struct {
+	Text string
+	Code bool
+}
+
+// LangList is the sheet's languages, as --langs takes them.
+func (sh *Sheet) LangList() string {
+	ids := make([]string, len(sh.Blocks))
+	for i, b := range sh.Blocks {
+		ids[i] = b.L.ID
+	}
+	return strings.Join(ids, ",")
+}
+
+// KMax is how far poster.js may enlarge the language blocks' type: one or
+// two languages get the space that six would share.
+func (sh *Sheet) KMax() string {
+	switch len(sh.Blocks) {
+	case 1:
+		return "1.6"
+	case 2:
+		return "1.25"
+	}
+	return "1"
 }
 
 type document struct {
@@ -81,6 +120,7 @@ type document struct {
 	Pages     []*Sheet
 	FontFaces template.CSS
 	CSS       template.CSS
+	Script    template.JS
 }
 
 // MaxLanguages keeps every headline large enough to read from a distance.
@@ -96,23 +136,70 @@ func Render(s *pages.Site, assets fs.FS, venues []*site.Venue, o Options) ([]byt
 	if err != nil {
 		return nil, err
 	}
-	faces, err := fontFaces(assets)
+	js, err := fs.ReadFile(assets, "static/poster.js")
 	if err != nil {
 		return nil, err
 	}
 	sz := o.Size
 	vars := fmt.Sprintf(":root{--w:%gmm;--h:%gmm;--m:%gmm;--qr:%gmm;--u:%gmm;--tear:%gmm}@page{size:%gmm %gmm}",
 		sz.W, sz.H, sz.Margin, sz.QR, sz.Unit, sz.Tear, sz.W, sz.H)
-	doc := &document{Venue: venues[0], Size: sz, FontFaces: faces, CSS: template.CSS(vars + string(css))}
+	doc := &document{Venue: venues[0], Size: sz, CSS: template.CSS(vars + string(css)), Script: template.JS(js)}
+	var text strings.Builder
 	for _, v := range venues {
 		sheet, err := newSheet(s, v, o)
 		if err != nil {
 			return nil, err
 		}
 		doc.Pages = append(doc.Pages, sheet)
+		for _, b := range sheet.Blocks {
+			text.WriteString(b.L.Text(sheet.HeadlineID) + b.L.Text("poster.instruction") + b.L.Text("poster.emergency"))
+		}
+		text.WriteString(sheet.Tear.Text("poster.tear"))
+	}
+	if doc.FontFaces, err = fontFaces(assets, text.String()); err != nil {
+		return nil, err
 	}
 	doc.Blocks = doc.Pages[0].Blocks
 	return s.Render("poster", doc)
+}
+
+// ScriptHash is the Content-Security-Policy source that lets the poster's
+// inline fitting script run, and nothing else.
+func ScriptHash(assets fs.FS) (string, error) {
+	js, err := fs.ReadFile(assets, "static/poster.js")
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(js)
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'", nil
+}
+
+// Languages resolves language IDs in any letter case to the catalog's own,
+// and refuses unknown, repeated and too many languages.
+func Languages(s *pages.Site, ids []string) ([]*lang.Locale, error) {
+	if len(ids) > MaxLanguages {
+		return nil, fmt.Errorf("%d languages do not fit on one poster; choose at most %d with --langs", len(ids), MaxLanguages)
+	}
+	var locs []*lang.Locale
+	seen := map[string]bool{}
+	for _, id := range ids {
+		var loc *lang.Locale
+		for _, l := range s.Locales {
+			if strings.EqualFold(l.ID, id) {
+				loc = l
+				break
+			}
+		}
+		if loc == nil {
+			return nil, fmt.Errorf("language %q has no translation", id)
+		}
+		if seen[loc.ID] {
+			return nil, fmt.Errorf("language %q is listed twice", loc.ID)
+		}
+		seen[loc.ID] = true
+		locs = append(locs, loc)
+	}
+	return locs, nil
 }
 
 func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
@@ -120,15 +207,20 @@ func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
 	if len(langs) == 0 {
 		langs = v.Languages
 	}
-	if len(langs) > MaxLanguages {
-		return nil, fmt.Errorf("venue %s: %d languages do not fit on one poster; choose at most %d with --langs", v.Code, len(langs), MaxLanguages)
+	locs, err := Languages(s, langs)
+	if err != nil {
+		return nil, fmt.Errorf("venue %s: %w", v.Code, err)
 	}
-	sh := &Sheet{Venue: v, Tears: make([]struct{}, o.Size.TearStrips)}
-	for _, id := range langs {
-		loc, ok := s.Catalog.Locale(id)
-		if !ok {
-			return nil, fmt.Errorf("language %q has no translation", id)
-		}
+	if len(locs) == 0 {
+		return nil, fmt.Errorf("venue %s: no language to print", v.Code)
+	}
+	sh := &Sheet{Venue: v, Size: o.Size, Tears: make([]struct{}, o.Size.TearStrips), Discreet: o.Discreet, HeadlineID: "poster.headline"}
+	if o.Discreet {
+		// The strips' label ("Free advice") says what the poster offers
+		// without saying to whom.
+		sh.HeadlineID = "poster.tear"
+	}
+	for _, loc := range locs {
 		sh.Blocks = append(sh.Blocks, Block{L: loc})
 	}
 	sh.Tear = sh.Blocks[0].L
@@ -142,6 +234,7 @@ func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
 	}
 	sh.QR = template.HTML(sym.SVGInline(""))
 	sh.ShortURL = ShortURL(o.BaseURL, v.Code)
+	sh.URLParts = splitURL(sh.ShortURL)
 	region, _ := s.Config.Region(v.Region)
 	if len(region.Emergency) > 0 {
 		sh.Emergency = region.Emergency[0].Number
@@ -165,22 +258,51 @@ func ShortURL(baseURL, code string) string {
 	return strings.ToLower(u.Host) + strings.TrimRight(u.EscapedPath(), "/") + "/" + code
 }
 
-var fontFiles = []struct{ family, weight, file string }{
-	{"Noto Sans", "400", "NotoSans-Regular.woff"},
-	{"Noto Sans", "700", "NotoSans-Bold.woff"},
-	{"Noto Sans Arabic", "400", "NotoSansArabic-Regular.woff"},
-	{"Noto Sans Arabic", "700", "NotoSansArabic-Bold.woff"},
-	{"Noto Sans Ethiopic", "400", "NotoSansEthiopic-Regular.woff"},
-	{"Noto Sans Ethiopic", "700", "NotoSansEthiopic-Bold.woff"},
-	{"Noto Sans SC", "400", "NotoSansSC-Regular.woff"},
-	{"Noto Sans SC", "700", "NotoSansSC-Bold.woff"},
+// splitURL cuts a short address after each '/', so that a long host
+// never pushes the venue code off a line: the last part is the code.
+func splitURL(short string) []URLPart {
+	var parts []URLPart
+	for {
+		i := strings.IndexByte(short, '/')
+		if i < 0 {
+			return append(parts, URLPart{Text: short, Code: true})
+		}
+		parts = append(parts, URLPart{Text: short[:i+1]})
+		short = short[i+1:]
+	}
 }
 
-// fontFaces inlines the subsetted poster fonts, so that the poster prints
-// the same on any laptop and the HTML file works on its own.
-func fontFaces(assets fs.FS) (template.CSS, error) {
+// fontFiles are the poster fonts. A script's fonts are embedded only when
+// the poster's text uses that script (nil: always, for addresses and
+// numbers), which keeps a Latin poster's HTML small.
+var fontFiles = []struct {
+	family, weight, file string
+	script               *unicode.RangeTable
+}{
+	{"Noto Sans", "400", "NotoSans-Regular.woff", nil},
+	{"Noto Sans", "700", "NotoSans-Bold.woff", nil},
+	{"Noto Sans Arabic", "400", "NotoSansArabic-Regular.woff", unicode.Arabic},
+	{"Noto Sans Arabic", "700", "NotoSansArabic-Bold.woff", unicode.Arabic},
+	{"Noto Sans Ethiopic", "400", "NotoSansEthiopic-Regular.woff", unicode.Ethiopic},
+	{"Noto Sans Ethiopic", "700", "NotoSansEthiopic-Bold.woff", unicode.Ethiopic},
+	{"Noto Sans SC", "400", "NotoSansSC-Regular.woff", unicode.Han},
+	{"Noto Sans SC", "700", "NotoSansSC-Bold.woff", unicode.Han},
+}
+
+// uses reports whether text has a letter of script.
+func uses(text string, script *unicode.RangeTable) bool {
+	return script == nil || strings.IndexFunc(text, func(r rune) bool { return unicode.Is(script, r) }) >= 0
+}
+
+// fontFaces inlines the subsetted poster fonts that text needs, so that
+// the poster prints the same on any laptop and the HTML file works on its
+// own.
+func fontFaces(assets fs.FS, text string) (template.CSS, error) {
 	var b strings.Builder
 	for _, f := range fontFiles {
+		if !uses(text, f.script) {
+			continue
+		}
 		data, err := fs.ReadFile(assets, "fonts/"+f.file)
 		if err != nil {
 			return "", fmt.Errorf("poster font: %w", err)
@@ -189,4 +311,32 @@ func fontFaces(assets fs.FS) (template.CSS, error) {
 			f.family, f.weight, base64.StdEncoding.EncodeToString(data))
 	}
 	return template.CSS(b.String()), nil
+}
+
+// sharedSpace is carrier-grade NAT (RFC 6598), which VPNs such as
+// Tailscale also use: reachable only from inside.
+var sharedSpace = &net.IPNet{IP: net.IPv4(100, 64, 0, 0), Mask: net.CIDRMask(10, 32)}
+
+// IsLocal reports whether baseURL is an address that only this computer or
+// its own network can reach: localhost, a loopback, private or link-local
+// IP, or a host name without a dot. A poster printed with such an address
+// sends every phone that scans it nowhere.
+func IsLocal(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Hostname() == "" {
+		return true
+	}
+	host := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	if ip := net.ParseIP(host); ip != nil {
+		return ip.IsLoopback() || ip.IsPrivate() || ip.IsLinkLocalUnicast() || ip.IsUnspecified() || sharedSpace.Contains(ip)
+	}
+	if !strings.Contains(host, ".") || host == "localhost" {
+		return true
+	}
+	for _, suffix := range []string{".localhost", ".local", ".internal", ".lan", ".home.arpa"} {
+		if strings.HasSuffix(host, suffix) {
+			return true
+		}
+	}
+	return false
 }

@@ -14,6 +14,7 @@ package poster_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"html"
 	"image/color"
 	"image/png"
@@ -164,12 +165,16 @@ var (
 	urlRE      = regexp.MustCompile(`(?s)<p class="url">(.*?)</p>`)
 	qrSVGRE    = regexp.MustCompile(`(?s)<div class="qr">(<svg.*?</svg>)`)
 	tagRE      = regexp.MustCompile(`<[^>]*>`)
+	inlineRE   = regexp.MustCompile(`</?(span|bdi|wbr)\b[^>]*>`)
 	styleRE    = regexp.MustCompile(`(?s)<style>.*?</style>`)
+	scriptRE   = regexp.MustCompile(`(?s)<script>.*?</script>`)
 )
 
 // visibleText is the text of the HTML body without tags, unescaped.
 func visibleText(b []byte) string {
 	s := styleRE.ReplaceAllString(string(b), " ")
+	s = scriptRE.ReplaceAllString(s, " ")
+	s = inlineRE.ReplaceAllString(s, "") // the address is split into unbreakable parts
 	return html.UnescapeString(tagRE.ReplaceAllString(s, " "))
 }
 
@@ -249,7 +254,7 @@ func TestRenderSizes(t *testing.T) {
 					t.Errorf("poster text lacks %q", s)
 				}
 			}
-			if m := urlRE.FindStringSubmatch(doc); m == nil || !strings.Contains(m[1], "localhost:8080/K7Q2M") {
+			if m := urlRE.FindStringSubmatch(doc); m == nil || !strings.Contains(visibleText([]byte(m[1])), "localhost:8080/K7Q2M") {
 				t.Errorf("the large printed address is %q, want localhost:8080/K7Q2M", m)
 			}
 			if m := sosRE.FindStringSubmatch(doc); m == nil || !strings.Contains(m[1], "999") {
@@ -305,6 +310,125 @@ func TestRenderLanguageChoice(t *testing.T) {
 	}
 }
 
+// TestRenderLanguageIDs: --langs and the staff form may spell a language
+// in any letter case; a language twice is refused, not printed twice.
+func TestRenderLanguageIDs(t *testing.T) {
+	b := render(t, "K7Q2M", "A4", "AR", "En", "zh-hans")
+	blocks := blockRE.FindAllStringSubmatch(string(b), -1)
+	if len(blocks) != 3 || blocks[0][1] != "ar" || blocks[1][1] != "en" || blocks[2][1] != "zh-Hans" {
+		t.Errorf("blocks = %v, want ar, en, zh-Hans", blocks)
+	}
+	for _, langs := range [][]string{{"en", "EN"}, {"ar", "en", "ar"}} {
+		_, err := poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, "K7Q2M")},
+			poster.Options{Size: size(t, "A4"), Langs: langs, BaseURL: testBase})
+		if err == nil || !strings.Contains(err.Error(), "twice") {
+			t.Errorf("%v: err = %v, want an error saying a language is listed twice", langs, err)
+		}
+	}
+}
+
+// TestRenderFontsNeeded: the HTML embeds a script's fonts only when its
+// languages use the script.
+func TestRenderFontsNeeded(t *testing.T) {
+	faceRE := regexp.MustCompile(`@font-face\{font-family:"([^"]+)";font-weight:(\d+)`)
+	for _, tt := range []struct {
+		code  string
+		langs []string
+		want  []string
+	}{
+		{"K7Q2M", []string{"en"}, []string{"Noto Sans"}},
+		{"K7Q2M", []string{"en", "nl", "vi", "uk"}, []string{"Noto Sans"}},
+		{"K7Q2M", []string{"fa", "en"}, []string{"Noto Sans", "Noto Sans Arabic"}},
+		{"K7Q2M", nil, []string{"Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"}},
+		{"K7Q2M", []string{"am"}, []string{"Noto Sans", "Noto Sans Ethiopic"}},
+		{"S5FJ3", nil, []string{"Noto Sans", "Noto Sans SC"}},
+	} {
+		doc := string(render(t, tt.code, "A4", tt.langs...))
+		got := map[string]int{}
+		for _, m := range faceRE.FindAllStringSubmatch(doc, -1) {
+			got[m[1]]++
+		}
+		for _, f := range tt.want {
+			if got[f] != 2 {
+				t.Errorf("%s %v: %d faces of %s, want regular and bold", tt.code, tt.langs, got[f], f)
+			}
+			delete(got, f)
+		}
+		if len(got) > 0 {
+			t.Errorf("%s %v: embeds fonts its languages do not need: %v", tt.code, tt.langs, got)
+		}
+	}
+}
+
+// TestRenderDiscreet: the discreet poster has the neutral headline and no
+// helpline number anywhere; its strips carry the address only.
+func TestRenderDiscreet(t *testing.T) {
+	s := demo(t)
+	en, _ := s.Catalog.Locale("en")
+	plain := visibleText(render(t, "K7Q2M", "A4", "en"))
+	b, err := poster.Render(s, assets.FS(), []*site.Venue{venue(t, "K7Q2M")},
+		poster.Options{Size: size(t, "A4"), Langs: []string{"en"}, BaseURL: testBase, Discreet: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := visibleText(b)
+	if !strings.Contains(plain, "08000 121 700") {
+		t.Fatal("the ordinary poster lacks the helpline number; the test is wrong")
+	}
+	if strings.Contains(text, "08000 121 700") || strings.Contains(text, "0800") {
+		t.Error("the discreet poster prints the helpline number")
+	}
+	if h := en.Text("poster.headline"); strings.Contains(text, h) {
+		t.Errorf("the discreet poster still says %q", h)
+	}
+	if h := en.Text("poster.tear"); !strings.Contains(text, h) {
+		t.Errorf("the discreet poster lacks the neutral headline %q", h)
+	}
+	strips := regexp.MustCompile(`(?s)<li>(.*?)</li>`).FindAllSubmatch(b, -1)
+	if len(strips) != size(t, "A4").TearStrips {
+		t.Fatalf("%d strips", len(strips))
+	}
+	for _, m := range strips {
+		if got := strings.TrimSpace(visibleText(m[1])); got != "localhost:8080/K7Q2M" {
+			t.Errorf("a discreet strip says %q, want the short address only", got)
+		}
+	}
+}
+
+// TestIsLocal: addresses only this computer or its network can reach.
+func TestIsLocal(t *testing.T) {
+	for _, tt := range []struct {
+		url   string
+		local bool
+	}{
+		{"http://localhost:8080", true},
+		{"http://LOCALHOST", true},
+		{"http://app.localhost", true},
+		{"http://127.0.0.1:8080", true},
+		{"http://[::1]:8080", true},
+		{"http://192.168.1.20", true},
+		{"http://10.0.0.5", true},
+		{"http://172.20.1.1", true},
+		{"http://169.254.1.1", true},
+		{"http://100.101.102.103", true},
+		{"http://[fd12:3456::1]", true},
+		{"http://100.128.0.1", false},
+		{"http://0.0.0.0:8080", true},
+		{"http://kiosk", true},
+		{"http://printer.local", true},
+		{"", true},
+		{"not a url", true},
+		{"https://help.example.org", false},
+		{"https://help.example.org/nl/", false},
+		{"http://203.0.113.7", false},
+		{"https://help-and-advice-for-everyone.example.org", false},
+	} {
+		if got := poster.IsLocal(tt.url); got != tt.local {
+			t.Errorf("IsLocal(%q) = %v, want %v", tt.url, got, tt.local)
+		}
+	}
+}
+
 // TestRenderAllVenues: one document with a sheet per venue.
 func TestRenderAllVenues(t *testing.T) {
 	s := demo(t)
@@ -320,8 +444,9 @@ func TestRenderAllVenues(t *testing.T) {
 	if n := strings.Count(doc, `<main class="sheet"`); n != len(vs) {
 		t.Errorf("%d sheets, want %d", n, len(vs))
 	}
+	text := visibleText(b)
 	for _, v := range vs {
-		if !strings.Contains(doc, "localhost:8080/"+v.Code) {
+		if !strings.Contains(text, "localhost:8080/"+v.Code) {
 			t.Errorf("document lacks %s's address", v.Code)
 		}
 	}
@@ -434,9 +559,52 @@ func checkPageSize(t *testing.T, file string, sz poster.Size) {
 	if n != 1 {
 		t.Errorf("%s has %d pages, want 1 (did the layout overflow?)", filepath.Base(file), n)
 	}
-	wantW, wantH := sz.W*ptPerMM, sz.H*ptPerMM
-	if d := 1.5; abs(w-wantW) > d || abs(h-wantH) > d {
-		t.Errorf("%s page is %.1f x %.1f pts, want %s = %.1f x %.1f pts", filepath.Base(file), w, h, sz.Name, wantW, wantH)
+	// ISO 216 sizes to within 0.05 mm, as pdfinfo reads them.
+	if wmm, hmm := w/ptPerMM, h/ptPerMM; abs(wmm-sz.W) > 0.05 || abs(hmm-sz.H) > 0.05 {
+		t.Errorf("%s page is %.3f x %.3f mm (%g x %g pts), want %s = %g x %g mm within 0.05 mm", filepath.Base(file), wmm, hmm, w, h, sz.Name, sz.W, sz.H)
+	}
+}
+
+// checkPDFClean: every entry of the PDF's cross-reference table points at
+// its object. The printer rewrites the page size and shifts the table;
+// poppler would silently rebuild a broken table, but stricter readers at
+// print shops refuse the file.
+func checkPDFClean(t *testing.T, file string) {
+	t.Helper()
+	pdf, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := bytes.LastIndex(pdf, []byte("startxref"))
+	if start < 0 {
+		t.Fatal("no startxref")
+	}
+	f := strings.Fields(string(pdf[start:]))
+	off, err := strconv.Atoi(f[1])
+	if err != nil || off >= len(pdf) || !bytes.HasPrefix(pdf[off:], []byte("xref")) {
+		t.Fatalf("startxref %q does not point at the xref table", f[1])
+	}
+	lines := strings.Split(string(pdf[off:start]), "\n")[1:]
+	obj, entries := 0, 0
+	for _, line := range lines {
+		w := strings.Fields(line)
+		switch {
+		case len(w) == 2: // subsection: first object, count
+			obj, _ = strconv.Atoi(w[0])
+		case len(w) == 3 && w[2] == "n":
+			o, _ := strconv.Atoi(w[0])
+			gen, _ := strconv.Atoi(w[1])
+			if want := fmt.Sprintf("%d %d obj", obj, gen); o >= len(pdf) || !bytes.HasPrefix(pdf[o:], []byte(want)) {
+				t.Errorf("xref: object %d at offset %d is not %q", obj, o, want)
+			}
+			obj++
+			entries++
+		case len(w) == 3:
+			obj++
+		}
+	}
+	if entries == 0 {
+		t.Error("the xref table has no objects")
 	}
 }
 
@@ -560,6 +728,7 @@ func TestPDF(t *testing.T) {
 	t.Run("K7Q2M-A4", func(t *testing.T) {
 		sz := size(t, "A4")
 		file := printPDF(t, render(t, "K7Q2M", "A4"), dir, "K7Q2M-A4.pdf")
+		checkPDFClean(t, file)
 
 		checkFonts(t, pdfFonts(t, file), false, "NotoSans-Regular", "NotoSans-Bold",
 			"NotoSansArabic-Regular", "NotoSansArabic-Bold", "NotoSansEthiopic-Regular", "NotoSansEthiopic-Bold")
@@ -584,9 +753,86 @@ func TestPDF(t *testing.T) {
 		lookCopy(t, png, "K7Q2M-A4.png")
 	})
 
+	// Farsi first, Arabic last, on the smallest paper: both must extract
+	// in logical order, the clauses on the right side of the Arabic comma.
+	t.Run("K7Q2M-fa-en-ar-A5", func(t *testing.T) {
+		sz := size(t, "A5")
+		file := printPDF(t, render(t, "K7Q2M", "A5", "fa", "en", "ar"), dir, "K7Q2M-fa-en-ar-A5.pdf")
+		checkPDFClean(t, file)
+		checkFonts(t, pdfFonts(t, file), false, "NotoSans-Regular", "NotoSans-Bold", "NotoSansArabic-Regular", "NotoSansArabic-Bold")
+		text := pdfText(t, file)
+		sq := squash(text)
+		var msgs []string // every Arabic-script text the poster prints
+		for _, id := range []string{"fa", "ar"} {
+			loc, _ := demo(t).Catalog.Locale(id)
+			want := loc.Text("poster.instruction")
+			if !strings.Contains(want, "،") {
+				t.Fatalf("the %s instruction %q has no Arabic comma; the test needs one", id, want)
+			}
+			// The sentence with the comma is one line of the PDF: it
+			// must come out whole, its clauses in the order written.
+			if !strings.Contains(sq, squash(want)) {
+				t.Errorf("pdftotext output lacks the %s instruction %q in logical order:\n%s", id, want, text)
+			}
+			msgs = append(msgs, squash(loc.Text("poster.headline")), squash(want), squash(loc.Text("poster.tear")),
+				squash(loc.Text("poster.emergency", "Number", "999")))
+		}
+		// Any line in Arabic script (a headline may wrap, and pdftotext
+		// then puts the next column's lines between its halves) is a
+		// piece of one of those texts in logical order, never reversed.
+		arabic := 0
+		for _, line := range strings.Split(text, "\n") {
+			if strings.IndexFunc(line, func(r rune) bool { return unicode.Is(unicode.Arabic, r) }) < 0 {
+				continue
+			}
+			arabic++
+			l, ok := squash(line), false
+			for _, m := range msgs {
+				ok = ok || strings.Contains(m, l)
+			}
+			if !ok {
+				t.Errorf("pdftotext line %q is not in logical order (or not a poster text)", line)
+			}
+		}
+		if arabic < 4 {
+			t.Errorf("only %d lines in Arabic script:\n%s", arabic, text)
+		}
+		checkPageSize(t, file, sz)
+		checkScan(t, rasterise(t, file), sz, "K7Q2M")
+	})
+
+	// A 40-character domain on the smallest paper: the code decodes from a
+	// 150 dpi rendering, and every strip and the address carry the code.
+	t.Run("N3VB7-long-domain-A5", func(t *testing.T) {
+		sz := size(t, "A5")
+		html, err := poster.Render(demo(t), assets.FS(), []*site.Venue{venue(t, "N3VB7")},
+			poster.Options{Size: sz, BaseURL: longBase})
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := printPDF(t, html, dir, "N3VB7-long-A5.pdf")
+		checkPDFClean(t, file)
+		checkPageSize(t, file, sz)
+		want, err := qr.Payload(longBase, "N3VB7")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := realtools.DecodeQR(t, rasterise(t, file)); got != want {
+			t.Errorf("QR decodes to %q, want %q", got, want)
+		}
+		text := pdfText(t, file)
+		if n := strings.Count(text, "N3VB7"); n != sz.TearStrips+1 {
+			t.Errorf("the PDF text has the code %d times, want %d (each strip and the address):\n%s", n, sz.TearStrips+1, text)
+		}
+		if n := strings.Count(text, "help-and-advice-for-everyone.example.org/"); n != sz.TearStrips+1 {
+			t.Errorf("the PDF text has the whole host %d times, want %d:\n%s", n, sz.TearStrips+1, text)
+		}
+	})
+
 	t.Run("K7Q2M-A3", func(t *testing.T) {
 		sz := size(t, "A3")
 		file := printPDF(t, render(t, "K7Q2M", "A3"), dir, "K7Q2M-A3.pdf")
+		checkPDFClean(t, file)
 		checkPageSize(t, file, sz)
 		checkScan(t, rasterise(t, file), sz, "K7Q2M")
 	})

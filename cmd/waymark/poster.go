@@ -18,12 +18,18 @@ import (
 func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("poster", " CODE", stderr)
 	from := addDataFlags(fs)
-	baseURL := fs.String("base-url", "http://localhost:8080", "public origin printed and encoded in the QR code")
+	baseURL := fs.String("base-url", "", "public origin printed and encoded in the QR code, e.g. https://help.example.org (required)")
+	allowLocal := fs.Bool("allow-local", false, "allow a local --base-url (default http://localhost:8080), for test prints only")
+	discreet := fs.Bool("discreet", false, "neutral headline, and tear-off strips with the short address only (no helpline number)")
 	size := fs.String("size", "A4", "paper size: A5, A4 or A3")
-	langs := fs.String("langs", "", "comma-separated languages, in order (default: the venue's)")
+	langs := fs.String("langs", "", "comma-separated languages, in order, at most 6, any letter case (default: the venue's)")
 	out := fs.String("o", "", "output file (default: CODE-SIZE.pdf; - for standard output)")
 	asHTML := fs.Bool("html", false, "write the print-ready HTML instead of a PDF")
 	arg, err := parseOne(fs, args)
+	if err != nil {
+		return err
+	}
+	base, err := posterBase(*baseURL, *allowLocal)
 	if err != nil {
 		return err
 	}
@@ -39,7 +45,7 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	o := poster.Options{Size: sz, BaseURL: *baseURL, Langs: splitList(*langs)}
+	o := poster.Options{Size: sz, BaseURL: base, Langs: splitList(*langs), Discreet: *discreet}
 	html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, o)
 	if err != nil {
 		return err
@@ -66,10 +72,16 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("posters", "", stderr)
 	from := addDataFlags(fs)
-	baseURL := fs.String("base-url", "http://localhost:8080", "public origin printed and encoded in the QR codes")
+	baseURL := fs.String("base-url", "", "public origin printed and encoded in the QR codes, e.g. https://help.example.org (required)")
+	allowLocal := fs.Bool("allow-local", false, "allow a local --base-url (default http://localhost:8080), for test prints only")
+	discreet := fs.Bool("discreet", false, "neutral headline, and tear-off strips with the short address only (no helpline number)")
 	size := fs.String("size", "A4", "paper size: A5, A4 or A3")
 	outDir := fs.String("out", "posters", "folder to write CODE-SIZE.pdf files into")
 	if _, err := parse(fs, args); err != nil {
+		return err
+	}
+	base, err := posterBase(*baseURL, *allowLocal)
+	if err != nil {
 		return err
 	}
 	s, err := from.load()
@@ -89,7 +101,7 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	n := len(s.Config.Venues)
 	for i := range s.Config.Venues {
 		v := &s.Config.Venues[i]
-		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: *baseURL})
+		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: base, Discreet: *discreet})
 		if err != nil {
 			return err
 		}
@@ -105,6 +117,24 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintf(stderr, "%d posters in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil
+}
+
+// localBase is what --allow-local prints when no --base-url is given.
+const localBase = "http://localhost:8080"
+
+// posterBase refuses to print a poster whose QR code and address lead
+// nowhere: a local address works only on the computer that printed it.
+func posterBase(baseURL string, allowLocal bool) (string, error) {
+	if baseURL == "" {
+		if !allowLocal {
+			return "", fmt.Errorf("no --base-url: set it to the public address people will open, e.g. --base-url https://help.example.org (the one `waymark serve` is reached at); --allow-local prints %s for a test", localBase)
+		}
+		baseURL = localBase
+	}
+	if poster.IsLocal(baseURL) && !allowLocal {
+		return "", fmt.Errorf("--base-url %s is a local address that phones cannot reach: set --base-url to the public address, e.g. https://help.example.org (--allow-local prints it anyway, for a test)", baseURL)
+	}
+	return baseURL, nil
 }
 
 func findVenue(cfg *site.Config, raw string) (*site.Venue, error) {

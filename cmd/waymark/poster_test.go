@@ -31,7 +31,7 @@ func TestPosterPDF(t *testing.T) {
 	pdftotext := realtools.Need(t, "pdftotext", "poppler-utils")
 
 	file := filepath.Join(t.TempDir(), "k7q2m-a5.pdf")
-	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--size", "A5", "--langs", "en,ar", "-o", file)
+	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--size", "A5", "--langs", "EN,Ar", "--base-url", "https://help.example.org", "-o", file)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -53,9 +53,9 @@ func TestPosterPDF(t *testing.T) {
 	}
 	w, _ := strconv.ParseFloat(m[1], 64)
 	h, _ := strconv.ParseFloat(m[2], 64)
-	// A5 is 148 x 210 mm = 419.5 x 595.3 pt.
-	if w < 418 || w > 421 || h < 594 || h > 597 {
-		t.Errorf("page is %.1f x %.1f pts, want A5 (419.5 x 595.3)", w, h)
+	// A5 is 148 x 210 mm = 419.528 x 595.276 pt; ISO 216 within 0.05 mm.
+	if wmm, hmm := w*25.4/72, h*25.4/72; wmm < 147.95 || wmm > 148.05 || hmm < 209.95 || hmm > 210.05 {
+		t.Errorf("page is %.3f x %.3f mm, want A5 (148 x 210 mm within 0.05 mm)", wmm, hmm)
 	}
 	if !regexp.MustCompile(`(?m)^Pages:\s+1$`).MatchString(info) {
 		t.Errorf("want exactly one page:\n%s", info)
@@ -76,7 +76,7 @@ func TestPosterPDF(t *testing.T) {
 	if loc, _ := cat.Locale("sq"); strings.Contains(text, squash(loc.Text("poster.headline"))) {
 		t.Error("PDF has the Albanian headline, which --langs en,ar left out")
 	}
-	if !strings.Contains(text, "localhost:8080/K7Q2M") {
+	if !strings.Contains(text, "help.example.org/K7Q2M") {
 		t.Error("PDF text lacks the short address")
 	}
 }
@@ -84,20 +84,40 @@ func TestPosterPDF(t *testing.T) {
 // TestPosterHTMLAndErrors needs no browser: --html writes the print-ready
 // page, and bad arguments fail before any printing.
 func TestPosterHTMLAndErrors(t *testing.T) {
-	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--html", "--size", "A3", "-o", "-")
+	code, stdout, stderr := cli(t, "poster", "K7Q2M", "--html", "--size", "A3", "--allow-local", "-o", "-")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if !strings.Contains(stdout.String(), "@page{size:297mm 420mm}") {
 		t.Error("--html --size A3 output lacks @page{size:297mm 420mm}")
 	}
+	if !strings.Contains(stdout.String(), "localhost:8080/") {
+		t.Error("--allow-local without --base-url does not print localhost:8080")
+	}
+
+	// --discreet: no helpline number (K7Q2M's region has 08000 121 700).
+	code, stdout, stderr = cli(t, "poster", "K7Q2M", "--html", "--discreet", "--base-url", "https://help.example.org", "-o", "-")
+	if code != 0 {
+		t.Fatalf("--discreet: exit %d: %s", code, stderr)
+	}
+	if strings.Contains(stdout.String(), "08000 121 700") || !strings.Contains(stdout.String(), `class="tears discreet"`) {
+		t.Error("--discreet still prints the helpline number, or no discreet strips")
+	}
 
 	for _, tt := range []struct {
 		args []string
 		want string
 	}{
-		{[]string{"poster", "K7Q2M", "--html", "--langs", "en,xx"}, `"xx"`},
-		{[]string{"poster", "K7Q2M", "--html", "--langs", "en,sq,vi,ti,ar,nl,es"}, "at most 6"},
+		{[]string{"poster", "K7Q2M", "--html", "--allow-local", "--langs", "en,xx"}, `"xx"`},
+		{[]string{"poster", "K7Q2M", "--html", "--allow-local", "--langs", "en,sq,vi,ti,ar,nl,es"}, "at most 6"},
+		{[]string{"poster", "K7Q2M", "--html", "--allow-local", "--langs", "en,ar,EN"}, `"en" is listed twice`},
+		// No poster for localhost: without a public --base-url the
+		// commands say how to set one.
+		{[]string{"poster", "K7Q2M", "--html"}, "set it to the public address"},
+		{[]string{"poster", "K7Q2M", "--html", "--base-url", "http://localhost:8080"}, "--allow-local"},
+		{[]string{"poster", "K7Q2M", "--base-url", "http://192.168.1.20"}, "local address"},
+		{[]string{"posters", "--out", t.TempDir()}, "--base-url"},
+		{[]string{"posters", "--out", t.TempDir(), "--base-url", "http://127.0.0.1:8080"}, "--allow-local"},
 	} {
 		code, stdout, stderr := cli(t, tt.args...)
 		if code != 1 || !strings.Contains(stderr.String(), tt.want) {

@@ -8,8 +8,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -17,6 +21,7 @@ import (
 	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/qr"
 	"github.com/waymark/waymark/site"
 )
 
@@ -124,6 +129,8 @@ func TestQRErrors(t *testing.T) {
 		{[]string{"qr", "K7Q2M", "R4T8W"}, 2, "Usage: waymark qr"},
 		{[]string{"qr", "K7Q2M", "--format", "gif"}, 1, "choose svg or png"},
 		{[]string{"qr", "K7Q2M", "--format", "png", "--size", "10"}, 1, "outside"},
+		{[]string{"qr", "K7Q2M", "--format", "svg", "--size", "10"}, 1, "outside"},
+		{[]string{"qr", "K7Q2M", "--format", "png", "--size", "5000"}, 1, "outside"},
 		{[]string{"qr", "K7Q2M", "--base-url", "ftp://x.example"}, 1, "http"},
 		{[]string{"qr", "K7Q2M", "--no-such-flag"}, 2, "no-such-flag"},
 	} {
@@ -137,6 +144,55 @@ func TestQRErrors(t *testing.T) {
 		if stdout.String() != "" {
 			t.Errorf("%v: wrote %q to stdout on error", tt.args, stdout)
 		}
+	}
+}
+
+// TestQRSize: --size is a minimum for PNG (whole modules, rounded up: 64
+// once gave 33 px) and the width and height of an SVG; the PNG still
+// decodes.
+func TestQRSize(t *testing.T) {
+	realtools.Need(t, "zbarimg", "zbar-tools")
+	dir := t.TempDir()
+	for _, px := range []int{64, 65, 100, 1024, 4096} {
+		file := filepath.Join(dir, fmt.Sprintf("q%d.png", px))
+		if code, _, stderr := cli(t, "qr", "K7Q2M", "--format", "png", "--size", strconv.Itoa(px), "-o", file); code != 0 {
+			t.Fatalf("--size %d: exit %d: %s", px, code, stderr)
+		}
+		f, err := os.Open(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cfg, err := png.DecodeConfig(f)
+		f.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// At least px, except at the maximum, where whole modules
+		// round down to stay within it.
+		lo, hi := px, px+40
+		if px == qr.MaxPNG {
+			lo, hi = px-40, px
+		}
+		if cfg.Width < lo || cfg.Width > hi || cfg.Height != cfg.Width {
+			t.Errorf("--size %d gave %dx%d px, want a square of %d to %d", px, cfg.Width, cfg.Height, lo, hi)
+		}
+		if px == 100 || px == 1024 {
+			if got := realtools.DecodeQR(t, file); got != "HTTP://LOCALHOST:8080/K7Q2M" {
+				t.Errorf("--size %d decodes to %q", px, got)
+			}
+		}
+	}
+
+	code, stdout, stderr := cli(t, "qr", "K7Q2M", "--format", "svg", "--size", "300")
+	if code != 0 {
+		t.Fatalf("svg --size 300: exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout.String(), `width="300px" height="300px"`) {
+		t.Errorf("svg --size 300 lacks width and height 300px: %.200s", stdout)
+	}
+	code, stdout, _ = cli(t, "qr", "K7Q2M", "--format", "svg")
+	if svgTag := regexp.MustCompile(`<svg[^>]*>`).FindString(stdout.String()); code != 0 || svgTag == "" || strings.Contains(svgTag, "width=") {
+		t.Errorf("svg without --size should scale to its box: %.200s", stdout)
 	}
 }
 

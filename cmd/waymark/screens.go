@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/waymark/waymark/assets"
@@ -80,20 +78,9 @@ func runScreens(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		}
 		// The sheet at 96 CSS pixels to the inch.
 		w, h := int(sz.W/25.4*96+0.5), int(sz.H/25.4*96+0.5)
+		// poster.Load waits for the fonts and fits the type, as a print does.
 		load := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
-			if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-				return err
-			}
-			tree, err := chromedp.Call(ctx, page.GetFrameTree, cdp.Empty{})
-			if err != nil {
-				return err
-			}
-			_, err = chromedp.Call(ctx, page.SetDocumentContent, page.SetDocumentContentParams{FrameID: tree.FrameTree.Frame.ID, HTML: string(html)})
-			if err != nil {
-				return err
-			}
-			_, err = chromedp.Run(ctx, chromedp.Evaluate[bool](`document.fonts.ready.then(() => true)`, chromedp.EvalAwaitPromise))
-			return err
+			return poster.Load(ctx, html)
 		})
 		if err := shoot(fmt.Sprintf("poster-%s.png", sz.Name), w, h, load); err != nil {
 			return err
