@@ -35,6 +35,15 @@ func TestPublicRoutes(t *testing.T) {
 		{"accept-language", "GET", "/K7Q2M", map[string]string{"Accept-Language": "ti;q=0.1, ar;q=0.9"}, 200, "ar", "rtl", ""},
 		{"accept-language ru", "GET", "/S5FJ3", map[string]string{"Accept-Language": "ru"}, 200, "en", "ltr", "1-888-373-7888"},
 		{"generic in a language", "GET", "/fa", nil, 200, "fa", "rtl", `href="/ar"`},
+		// Typed slips reach the venue, in its own country (S5FJ3 is in the
+		// US; the default region is the UK).
+		{"slip slash", "GET", "/S5FJ3/", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip full stop", "GET", "/S5FJ3.", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip comma", "GET", "/S5FJ3,", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip lower case and full stop", "GET", "/s5fj3.", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip language slash", "GET", "/S5FJ3/es/", nil, 200, "es", "ltr", "1-888-373-7888"},
+		{"slip generic language slash", "GET", "/ar/", nil, 200, "ar", "rtl", "08000 121 700"},
+		{"deep path right code", "GET", "/S5FJ3/es/x", nil, 404, "en", "ltr", "1-888-373-7888"},
 		{"unknown code", "GET", "/ZZZZ9", nil, 404, "en", "ltr", "08000 121 700"},
 		{"unknown code language", "GET", "/ZZZZ9/vi", nil, 404, "vi", "ltr", "08000 121 700"},
 		{"unknown language", "GET", "/K7Q2M/xx", nil, 404, "en", "ltr", "08000 121 700"},
