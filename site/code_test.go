@@ -79,10 +79,10 @@ func TestLookupCodeForgivesSlips(t *testing.T) {
 		{"S5FJ3,", true},
 		{"s5fj3.,/", true},
 		{"S5FJ3 .", true},
-		{"S5FJ", false},     // one character short is another code, not a slip
-		{".S5FJ3", false},   // only trailing slips
-		{"S5F.J3", false},   // not inside the code
-		{"S5FJ3;", false},   // only the slips the issue names
+		{"S5FJ", false},   // one character short is another code, not a slip
+		{".S5FJ3", false}, // only trailing slips
+		{"S5F.J3", false}, // not inside the code
+		{"S5FJ3;", false}, // only the slips the issue names
 		{"./,.", false},
 		{"", false},
 	} {
