@@ -253,7 +253,9 @@ func TestChoosePathBeatsAcceptLanguage(t *testing.T) {
 			if c.Locale.ID != tt.want || c.Known != tt.known {
 				t.Errorf("Choose = %s (known %v), want %s (known %v)", c.Locale.ID, c.Known, tt.want, tt.known)
 			}
-			if want, _ := s.PageFor(region.ID, c.Locale.ID); c.Page != want {
+			// A venue's page is its own variant (featured.go), so compare
+			// the language the page is written in.
+			if !strings.Contains(c.Page.String(), `<html lang="`+c.Locale.ID+`"`) {
 				t.Error("the page is not the chosen language's")
 			}
 		})

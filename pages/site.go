@@ -32,7 +32,8 @@ type Site struct {
 
 	negotiator *lang.Negotiator
 	regionIdx  map[string]int
-	pages      [][]*Page // [region][language]
+	pages      [][][]*Page // [region][variant][language]; see featured.go
+	variantOf  map[string]int // venue code → its variant in its region, if not 0
 	templates  *template.Template
 	css        template.CSS
 	js         template.JS
@@ -45,7 +46,7 @@ var browsers = []string{"chrome", "safari", "samsung", "firefox"}
 // Build renders every page of cfg in every language. It fails, naming the
 // template or message, if any page cannot be rendered.
 func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
-	s := &Site{Config: cfg, Catalog: cat, regionIdx: map[string]int{}}
+	s := &Site{Config: cfg, Catalog: cat, regionIdx: map[string]int{}, variantOf: map[string]int{}}
 	css, err := fs.ReadFile(assets, "static/page.css")
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -78,17 +79,23 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	}
 	s.negotiator = lang.NewNegotiator(tags)
 
-	s.pages = make([][]*Page, len(cfg.Regions))
+	s.pages = make([][][]*Page, len(cfg.Regions))
 	for ri := range cfg.Regions {
 		r := &cfg.Regions[ri]
 		s.regionIdx[r.ID] = ri
-		s.pages[ri] = make([]*Page, len(s.Locales))
-		for li, loc := range s.Locales {
-			html, err := s.Render("page", s.data(r, loc, slotMarker))
-			if err != nil {
-				return nil, fmt.Errorf("render region %q in %q: %w", r.ID, loc.ID, err)
+		// One set of pages per featured-language list (featured.go).
+		for _, featured := range s.featuredVariants(r) {
+			row := make([]*Page, len(s.Locales))
+			for li, loc := range s.Locales {
+				d := s.data(r, loc, slotMarker)
+				d.Featured = featured
+				html, err := s.Render("page", d)
+				if err != nil {
+					return nil, fmt.Errorf("render region %q in %q: %w", r.ID, loc.ID, err)
+				}
+				row[li] = newPage(html)
 			}
-			s.pages[ri][li] = newPage(html)
+			s.pages[ri] = append(s.pages[ri], row)
 		}
 	}
 	return s, nil
@@ -129,6 +136,9 @@ type PageData struct {
 	Rights    []Rights
 	Browsers  []string
 	Languages []*lang.Locale
+	// Featured are the languages at the top of a phone page: the venue's
+	// poster languages (featured.go). Kiosk pages have their own buttons.
+	Featured []*lang.Locale
 	// Prefix is the venue's own path, so that language links stay on the
 	// venue: "/K7Q2M", or "" for the generic page.
 	Prefix string
@@ -203,11 +213,17 @@ type Choice struct {
 // the browser's Accept-Language, then the venue's own first language (or
 // the site's first language on the generic page).
 func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venue *site.Venue) Choice {
-	ri := s.regionIdx[region.ID]
+	// The venue's variant (its poster's languages head the page); map
+	// lookups by string do not allocate.
+	variant := 0
+	if venue != nil {
+		variant = s.variantOf[venue.Code]
+	}
+	row := s.pages[s.regionIdx[region.ID]][variant]
 	known := true
 	if pathLang != "" {
 		if li, ok := s.negotiator.Parse(pathLang); ok {
-			return Choice{Page: s.pages[ri][li], Locale: s.Locales[li], Known: true}
+			return Choice{Page: row[li], Locale: s.Locales[li], Known: true}
 		}
 		known = false
 	}
@@ -215,7 +231,7 @@ func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venu
 	if !ok {
 		li = s.fallback(venue)
 	}
-	return Choice{Page: s.pages[ri][li], Locale: s.Locales[li], Known: known}
+	return Choice{Page: row[li], Locale: s.Locales[li], Known: known}
 }
 
 func (s *Site) fallback(venue *site.Venue) int {
@@ -236,8 +252,8 @@ func (s *Site) IsLanguage(seg string) bool {
 	return ok
 }
 
-// PageFor returns the pre-rendered page of a region in a language, for the
-// static export and tests.
+// PageFor returns the pre-rendered page of a region in a language without
+// a venue, for the static export and tests.
 func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 	ri, ok := s.regionIdx[regionID]
 	if !ok {
@@ -245,7 +261,7 @@ func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 	}
 	for li, l := range s.Locales {
 		if l.ID == langID {
-			return s.pages[ri][li], true
+			return s.pages[ri][0][li], true
 		}
 	}
 	return nil, false
