@@ -32,7 +32,7 @@ type Site struct {
 
 	negotiator *lang.Negotiator
 	regionIdx  map[string]int
-	pages      [][][]*Page // [region][variant][language]; see featured.go
+	pages      [][][]*Page    // [region][variant][language]; see featured.go
 	variantOf  map[string]int // venue code → its variant in its region, if not 0
 	templates  *template.Template
 	css        template.CSS
