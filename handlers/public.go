@@ -109,16 +109,13 @@ func (p *Public) venueLang(c echo.Context) error {
 	v, ok := lookup(s, c.Param("code"))
 	// A trailing slash is a typing slip ("/K7Q2M/ar/").
 	seg := strings.TrimSuffix(c.Param("lang"), "/")
-	if !ok {
+	// Echo's router lets a last parameter run over later segments; a path
+	// deeper than /{CODE}/{lang} is not a page. (It gets the default page,
+	// as a static export's 404.html does.)
+	if !ok || strings.Contains(seg, "/") {
 		return p.render(c, s, s.Config.Default(), nil, seg, http.StatusNotFound)
 	}
 	region, _ := s.Config.Region(v.Region)
-	// Echo's router lets a last parameter run over later segments; a path
-	// deeper than /{CODE}/{lang} is not a page, but its code is right: the
-	// person gets the help of the venue's own country.
-	if strings.Contains(seg, "/") {
-		return p.render(c, s, region, v, "", http.StatusNotFound)
-	}
 	return p.render(c, s, region, v, seg, http.StatusOK)
 }
 
