@@ -358,7 +358,7 @@ type a11yDOM struct {
 	// "All languages"); Featured the poster's languages before it.
 	Pickers  []a11yPicker `json:"pickers"`
 	Featured []a11yPicker `json:"featured"`
-	Phones []struct {
+	Phones   []struct {
 		Href    string `json:"href"`
 		LTR     bool   `json:"ltr"`
 		Digits  string `json:"digits"`
