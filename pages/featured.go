@@ -2,6 +2,8 @@ package pages
 
 import (
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/site"
@@ -14,11 +16,12 @@ import (
 // them, and is also at the bottom of the page.)
 //
 // Venues whose posters print different languages cannot share a page, so
-// a region's pages are rendered once per distinct list of poster languages
-// (a variant), not once per venue: memory grows with the lists a campaign
+// a region's pages exist once per distinct list of poster languages (a
+// variant), not once per venue: memory grows with the lists a campaign
 // prints, which are few, not with its venues. Variant 0 serves the pages
-// without a venue ("/", a mistyped code) and features the languages the
-// region's posters print most.
+// without a venue ("/", a mistyped code) and the venues whose list is
+// its, and features the languages the region's posters print most; it is
+// rendered at start-up, the others on first use (see variant).
 
 const (
 	// maxFeatured bounds the featured row: two short lines on a phone.
@@ -91,4 +94,47 @@ func (s *Site) locales(ids []string) []*lang.Locale {
 		}
 	}
 	return list
+}
+
+// variant is one featured list's pages, rendered on first use: start-up
+// renders only variant 0, so that it stays as fast as before however many
+// lists a config has, and memory grows only with the lists people scan.
+type variant struct {
+	featured []*lang.Locale
+	mu       sync.Mutex // held while rendering one of the pages
+	pages    []atomic.Pointer[Page]
+}
+
+// page returns the page of a region for a venue (nil: none) in a
+// language: its variant's, rendered now if it is the first request for
+// it. Once rendered, it is one atomic load, with no allocation.
+func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
+	if venue == nil {
+		return s.pages[ri][li]
+	}
+	vi := s.variantOf[venue.Code]
+	if vi == 0 {
+		return s.pages[ri][li]
+	}
+	v := s.variants[ri][vi-1]
+	if p := v.pages[li].Load(); p != nil {
+		return p
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if p := v.pages[li].Load(); p != nil {
+		return p
+	}
+	d := s.data(&s.Config.Regions[ri], s.Locales[li], slotMarker)
+	d.Featured = v.featured
+	html, err := s.Render("page", d)
+	if err != nil {
+		// Cannot happen once variant 0 rendered (the same template and
+		// messages); if it did, the page that lists every language is
+		// still the right help.
+		return s.pages[ri][li]
+	}
+	p := newPage(html)
+	v.pages[li].Store(p)
+	return p
 }

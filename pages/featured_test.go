@@ -3,6 +3,7 @@ package pages_test
 import (
 	"regexp"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/waymark/waymark/pages"
@@ -50,5 +51,30 @@ func TestFeaturedLanguages(t *testing.T) {
 	c := s.Choose(uk, "vi", "", nil)
 	if got, want := featured(t, c, ""), []string{"en", "ar", "ti", "sq", "vi", "pl"}; !slices.Equal(got, want) {
 		t.Errorf("generic uk page: top row %q, want %q", got, want)
+	}
+}
+
+// TestVariantRenderedOnce: many first requests at once for a venue whose
+// page is rendered on first use all get the same page, and later ones too.
+func TestVariantRenderedOnce(t *testing.T) {
+	s := demo(t)
+	v, _ := s.Config.Venue("R4T8W") // not the uk region's most printed list
+	region, _ := s.Config.Region(v.Region)
+	got := make([]*pages.Page, 16)
+	var wg sync.WaitGroup
+	for i := range got {
+		wg.Go(func() { got[i] = s.Choose(region, "pl", "", v).Page })
+	}
+	wg.Wait()
+	for i, p := range got {
+		if p != got[0] {
+			t.Fatalf("request %d got another page than request 0", i)
+		}
+	}
+	if s.Choose(region, "pl", "", v).Page != got[0] {
+		t.Error("a later request got another page")
+	}
+	if generic := s.Choose(region, "pl", "", nil).Page; generic == got[0] {
+		t.Error("R4T8W shares the generic page, whose top row is not its poster's")
 	}
 }

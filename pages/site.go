@@ -11,6 +11,7 @@ import (
 	"html/template"
 	"io/fs"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/text/language"
@@ -32,12 +33,17 @@ type Site struct {
 
 	negotiator *lang.Negotiator
 	regionIdx  map[string]int
-	pages      [][][]*Page    // [region][variant][language]; see featured.go
-	variantOf  map[string]int // venue code → its variant in its region, if not 0
-	templates  *template.Template
-	css        template.CSS
-	js         template.JS
-	kioskJS    template.JS
+	pages      [][]*Page // [region][language]
+	// variants are the pages of venues whose posters' languages differ
+	// from the region's most printed ones: [region][variant-1], rendered
+	// on first use (featured.go). variantOf maps a venue code to its
+	// variant, if not 0.
+	variants  [][]*variant
+	variantOf map[string]int
+	templates *template.Template
+	css       template.CSS
+	js        template.JS
+	kioskJS   template.JS
 }
 
 // Browsers whose history steps the page explains, in this order.
@@ -79,23 +85,24 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	}
 	s.negotiator = lang.NewNegotiator(tags)
 
-	s.pages = make([][][]*Page, len(cfg.Regions))
+	s.pages = make([][]*Page, len(cfg.Regions))
+	s.variants = make([][]*variant, len(cfg.Regions))
 	for ri := range cfg.Regions {
 		r := &cfg.Regions[ri]
 		s.regionIdx[r.ID] = ri
-		// One set of pages per featured-language list (featured.go).
-		for _, featured := range s.featuredVariants(r) {
-			row := make([]*Page, len(s.Locales))
-			for li, loc := range s.Locales {
-				d := s.data(r, loc, slotMarker)
-				d.Featured = featured
-				html, err := s.Render("page", d)
-				if err != nil {
-					return nil, fmt.Errorf("render region %q in %q: %w", r.ID, loc.ID, err)
-				}
-				row[li] = newPage(html)
+		s.pages[ri] = make([]*Page, len(s.Locales))
+		featured := s.featuredVariants(r)
+		for _, f := range featured[1:] {
+			s.variants[ri] = append(s.variants[ri], &variant{featured: f, pages: make([]atomic.Pointer[Page], len(s.Locales))})
+		}
+		for li, loc := range s.Locales {
+			d := s.data(r, loc, slotMarker)
+			d.Featured = featured[0]
+			html, err := s.Render("page", d)
+			if err != nil {
+				return nil, fmt.Errorf("render region %q in %q: %w", r.ID, loc.ID, err)
 			}
-			s.pages[ri] = append(s.pages[ri], row)
+			s.pages[ri][li] = newPage(html)
 		}
 	}
 	return s, nil
@@ -213,17 +220,11 @@ type Choice struct {
 // the browser's Accept-Language, then the venue's own first language (or
 // the site's first language on the generic page).
 func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venue *site.Venue) Choice {
-	// The venue's variant (its poster's languages head the page); map
-	// lookups by string do not allocate.
-	variant := 0
-	if venue != nil {
-		variant = s.variantOf[venue.Code]
-	}
-	row := s.pages[s.regionIdx[region.ID]][variant]
+	ri := s.regionIdx[region.ID]
 	known := true
 	if pathLang != "" {
 		if li, ok := s.negotiator.Parse(pathLang); ok {
-			return Choice{Page: row[li], Locale: s.Locales[li], Known: true}
+			return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: true}
 		}
 		known = false
 	}
@@ -231,7 +232,7 @@ func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venu
 	if !ok {
 		li = s.fallback(venue)
 	}
-	return Choice{Page: row[li], Locale: s.Locales[li], Known: known}
+	return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: known}
 }
 
 func (s *Site) fallback(venue *site.Venue) int {
@@ -261,7 +262,7 @@ func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 	}
 	for li, l := range s.Locales {
 		if l.ID == langID {
-			return s.pages[ri][0][li], true
+			return s.pages[ri][li], true
 		}
 	}
 	return nil, false
