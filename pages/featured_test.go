@@ -54,9 +54,9 @@ func TestFeaturedLanguages(t *testing.T) {
 	}
 }
 
-// TestVariantRenderedOnce: many first requests at once for a venue whose
+// TestVariantRenderedOnceConcurrently: many first requests at once for a venue whose
 // page is rendered on first use all get the same page, and later ones too.
-func TestVariantRenderedOnce(t *testing.T) {
+func TestVariantRenderedOnceConcurrently(t *testing.T) {
 	s := demo(t)
 	v, _ := s.Config.Venue("R4T8W") // not the uk region's most printed list
 	region, _ := s.Config.Region(v.Region)
