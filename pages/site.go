@@ -65,6 +65,9 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
+	// Comments explain the scripts to us; a phone on bad data need not
+	// download them.
+	js, kjs = stripComments(js), stripComments(kjs)
 	// The kiosk runs the exit script and its idle reset as one script.
 	kioskJS := append(append(append([]byte{}, js...), '\n'), kjs...)
 	s.css, s.js, s.kioskJS = template.CSS(css), template.JS(js), template.JS(kioskJS)
@@ -293,3 +296,17 @@ func (s *Site) Locale(seg string) (*lang.Locale, bool) {
 
 // VenueLocale returns the venue's first language.
 func (s *Site) VenueLocale(v *site.Venue) *lang.Locale { return s.Locales[s.fallback(v)] }
+
+// stripComments drops the whole-line // comments and blank lines of a page
+// script (ours: no string holds "//" at the start of a line).
+func stripComments(js []byte) []byte {
+	var out []byte
+	for line := range bytes.Lines(js) {
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 || bytes.HasPrefix(t, []byte("//")) {
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
+}
