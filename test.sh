@@ -34,7 +34,7 @@ export WAYMARK_AXE="$PWD/node_modules/axe-core/axe.min.js"
 go vet ./...
 go test -count=1 ./...
 # The packages with shared state run again under the race detector.
-go test -count=1 -race ./stats/ ./qr/ ./handlers/ -run 'Concurren|Race|Scan|Cache|Reload'
+go test -count=1 -race ./stats/ ./qr/ ./handlers/ ./pages/ -run 'Concurren|Race|Scan|Cache|Reload'
 # Each fuzz target runs briefly on top of its seed corpus (testdata/fuzz).
 for target in site:FuzzNormalizeCode site:FuzzParse lang:FuzzAccept lang:FuzzLoadLocale qr:FuzzPayload handlers:FuzzRouter; do
   pkg=${target%%:*}; fn=${target##*:}

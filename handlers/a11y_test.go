@@ -135,6 +135,9 @@ func TestA11y(t *testing.T) {
 				case a11yPublic, a11yKiosk:
 					a11yStructure(t, ctx, e, p)
 					a11yKeyboard(t, ctx, p, slices.Contains(backTabPages, p.name))
+					if p.kind == a11yPublic {
+						a11yFirstScreen(t, ctx, p)
+					}
 				default:
 					a11yStaffStructure(t, ctx, p)
 					a11yFocusSample(t, ctx, 12)
@@ -351,14 +354,11 @@ type a11yDOM struct {
 	Banners int `json:"banners"`
 	Mains   int `json:"mains"`
 	Navs    int `json:"navs"`
-	Pickers []struct {
-		Hreflang string `json:"hreflang"`
-		Lang     string `json:"lang"`
-		Dir      string `json:"dir"`
-		Text     string `json:"text"`
-		Current  string `json:"current"`
-	} `json:"pickers"`
-	Phones []struct {
+	// Pickers is the full list of languages (on a phone page, behind
+	// "All languages"); Featured the poster's languages before it.
+	Pickers  []a11yPicker `json:"pickers"`
+	Featured []a11yPicker `json:"featured"`
+	Phones   []struct {
 		Href    string `json:"href"`
 		LTR     bool   `json:"ltr"`
 		Digits  string `json:"digits"`
@@ -384,8 +384,10 @@ r.headings = [...document.querySelectorAll("h1,h2,h3,h4,h5,h6")].map(h => ({leve
 r.banners = [...document.querySelectorAll("header")].filter(h => !h.parentElement.closest("article,aside,main,nav,section")).length;
 r.mains = document.querySelectorAll("main").length;
 r.navs = document.querySelectorAll("nav").length;
-r.pickers = [...document.querySelectorAll("nav a[hreflang]")].map(a => ({hreflang: a.getAttribute("hreflang"),
-  lang: a.getAttribute("lang") || "", dir: a.getAttribute("dir") || "", text: a.textContent.trim(), current: a.getAttribute("aria-current") || ""}));
+const picker = a => ({hreflang: a.getAttribute("hreflang"),
+  lang: a.getAttribute("lang") || "", dir: a.getAttribute("dir") || "", text: a.textContent.trim(), current: a.getAttribute("aria-current") || ""});
+r.pickers = [...document.querySelectorAll(".toplangs details a[hreflang], .kiosk-langs a[hreflang]")].map(picker);
+r.featured = [...document.querySelectorAll(".toplangs > ul > li > a[hreflang]")].map(picker);
 r.phones = [...document.querySelectorAll('a[href^="tel:"], a[href^="sms:"]')].map(a => {
   const l = a.querySelector('bdi[dir="ltr"], [dir="ltr"]');
   let outside = "";
@@ -402,6 +404,14 @@ r.status = st ? {found: true, role: st.getAttribute("role") || "", press1: st.da
 r.summaries = [...document.querySelectorAll("summary")].map(s => s.textContent.trim());
 return r;
 `
+
+type a11yPicker struct {
+	Hreflang string `json:"hreflang"`
+	Lang     string `json:"lang"`
+	Dir      string `json:"dir"`
+	Text     string `json:"text"`
+	Current  string `json:"current"`
+}
 
 // axSummary is what the browser's accessibility tree, which screen readers
 // read, holds of interest.
@@ -502,6 +512,35 @@ func a11yStructure(t *testing.T, ctx context.Context, e *browserEnv, p a11yPage)
 			if cur := a.Current == "true"; cur != (l.ID == p.lang) {
 				t.Errorf("language link %s: aria-current=%q on the %s page", l.ID, a.Current, p.lang)
 			}
+		}
+	}
+
+	// On a phone, the poster's languages come first, each in its own
+	// language and direction: the venue's list on its pages, and some of
+	// the site's languages on the others.
+	if p.kind == a11yPublic {
+		var want []string
+		if strings.Contains(p.url, "/K7Q2M") {
+			v, _ := e.site.Config.Venue("K7Q2M")
+			want = v.Languages
+		}
+		var got []string
+		for _, a := range d.Featured {
+			got = append(got, a.Hreflang)
+			l, ok := e.site.Locale(a.Hreflang)
+			if !ok {
+				t.Errorf("featured language link to %q, which the site does not have", a.Hreflang)
+				continue
+			}
+			if a.Lang != l.ID || a.Dir != l.Dir || a.Text != l.Name {
+				t.Errorf("featured language link %s: lang=%q dir=%q %q, want %q %q %q", l.ID, a.Lang, a.Dir, a.Text, l.ID, l.Dir, l.Name)
+			}
+			if cur := a.Current == "true"; cur != (l.ID == p.lang) {
+				t.Errorf("featured language link %s: aria-current=%q on the %s page", l.ID, a.Current, p.lang)
+			}
+		}
+		if len(got) == 0 || (want != nil && !slices.Equal(got, want)) {
+			t.Errorf("featured languages %q, want the poster's %q", got, want)
 		}
 	}
 
@@ -720,9 +759,9 @@ func a11yKeyboard(t *testing.T, ctx context.Context, p a11yPage, backwards bool)
 	if !backwards {
 		return
 	}
-	// And back, from the end to the exit. Shift+Tab also counts as a
-	// Shift press for the exit shortcut, but the Tab in between starts
-	// the count over.
+	// And back, from the end to the exit. Shift+Tab is Shift used as a
+	// modifier, which never counts towards the exit shortcut (the
+	// location check below would catch it).
 	var back []int
 	for range len(order) + 2 {
 		pressTab(t, ctx, true)
@@ -947,6 +986,76 @@ func a11yViewport(t *testing.T, ctx context.Context, p a11yPage) {
 	tabEvalVoid(t, ctx, `document.documentElement.style.fontSize = ""`)
 }
 
+// ---- 8: the first screen ----
+
+type firstScreenItem struct {
+	What   string  `json:"what"`
+	Top    float64 `json:"top"`
+	Bottom float64 `json:"bottom"`
+	Left   float64 `json:"left"`
+	Right  float64 `json:"right"`
+	W      float64 `json:"w"`
+	H      float64 `json:"h"`
+	Bar    float64 `json:"bar"`
+	InBar  bool    `json:"inBar"`
+	VW     float64 `json:"vw"`
+	VH     float64 `json:"vh"`
+}
+
+// firstScreenJS measures, with the page at its top, the elements given by
+// the selector list SEL (each selector's every match, in order; a selector
+// that matches nothing is reported "missing").
+const firstScreenJS = `
+window.scrollTo(0, 0);
+await frames();
+const bar = document.querySelector(".bar").getBoundingClientRect().bottom;
+const out = [];
+for (const sel of SEL) {
+  const els = [...document.querySelectorAll(sel)];
+  if (els.length === 0) out.push({what: "missing: " + sel});
+  for (const el of els) {
+    const b = el.getBoundingClientRect();
+    out.push({what: describe(el), top: b.top, bottom: b.bottom, left: b.left, right: b.right, w: b.width, h: b.height, bar,
+      inBar: !!el.closest(".bar"), vw: document.documentElement.clientWidth, vh: innerHeight});
+  }
+}
+return out;
+`
+
+// assertFirstScreen checks that every element measured by firstScreenJS is
+// whole in the viewport without scrolling, not under the sticky bar, and,
+// if minSize > 0, at least that large.
+func assertFirstScreen(t *testing.T, ctx context.Context, state string, minSize float64, sels ...string) {
+	t.Helper()
+	b, _ := json.Marshal(sels)
+	items := tabEvalJSON[[]firstScreenItem](t, ctx, pageJS("const SEL = "+string(b)+";"+firstScreenJS))
+	for _, it := range items {
+		switch {
+		case strings.HasPrefix(it.What, "missing"):
+			t.Errorf("%s: %s", state, it.What)
+		case it.Top < 0 || it.Left < -0.5 || it.Bottom > it.VH+0.5 || it.Right > it.VW+0.5:
+			t.Errorf("%s: %s is not in the first screen (%.0f..%.0f down, %.0f..%.0f across, in %.0fx%.0f)",
+				state, it.What, it.Top, it.Bottom, it.Left, it.Right, it.VW, it.VH)
+		case !it.InBar && it.Top < it.Bar-0.5:
+			t.Errorf("%s: %s is under the sticky bar (top %.0f, the bar ends at %.0f)", state, it.What, it.Top, it.Bar)
+		case minSize > 0 && (it.W < minSize-0.01 || it.H < minSize-0.01):
+			t.Errorf("%s: %s is %.1fx%.1f, want at least %.0fx%.0f", state, it.What, it.W, it.H, minSize, minSize)
+		}
+	}
+}
+
+// a11yFirstScreen: on the narrowest phone (320×640), the page as loaded
+// shows without scrolling the exit, the poster's languages and the way to
+// all of them (44 px targets), and the first emergency call.
+func a11yFirstScreen(t *testing.T, ctx context.Context, p a11yPage) {
+	tabDo(t, ctx, "set a 320 px viewport", emulateViewport(reflowW, reflowH, true))
+	assertFirstScreen(t, ctx, fmt.Sprintf("%dx%d", reflowW, reflowH), minTarget,
+		"#exit", ".toplangs > ul > li > a", ".toplangs summary")
+	assertFirstScreen(t, ctx, fmt.Sprintf("%dx%d", reflowW, reflowH), 0, ".emergency li:first-child .sos")
+	w, h, mobile := a11yViewportOf(p)
+	tabDo(t, ctx, "set the viewport", emulateViewport(w, h, mobile))
+}
+
 // ---- 6: without JavaScript ----
 
 type noJSDetails struct {
@@ -971,9 +1080,21 @@ func a11yNoJS(t *testing.T, ctx context.Context, p a11yPage) {
 		t.Fatalf("the page script ran although JavaScript is disabled (html class %q)", c)
 	}
 
+	// The language list at the top opens without a script too.
+	if p.kind == a11yPublic {
+		const all = `(() => { const d = document.querySelector(".toplangs details"); const u = d.querySelector("ul");
+  return {open: d.open, content: u.checkVisibility() && u.getClientRects().length > 0, what: d.querySelector("summary").textContent.trim()}; })()`
+		if s := tabEvalJSON[noJSDetails](t, ctx, all); s.Open || s.Content {
+			t.Errorf("without JavaScript, %q is open as loaded (open %v, content shown %v)", s.What, s.Open, s.Content)
+		}
+		tabDo(t, ctx, "open all languages", chromedp.Click(chromedp.CSS(".toplangs summary")))
+		if s := tabEvalJSON[noJSDetails](t, ctx, all); !s.Open || !s.Content {
+			t.Errorf("without JavaScript, %q did not open (open %v, content shown %v)", s.What, s.Open, s.Content)
+		}
+	}
 	n := tabEvalInt(t, ctx, `document.querySelectorAll("main > details").length`)
-	if n != tabEvalInt(t, ctx, `document.querySelectorAll("details").length`) || n == 0 {
-		t.Fatalf("%d <details> in main; the check expects them all there", n)
+	if top := tabEvalInt(t, ctx, `document.querySelectorAll(".toplangs details").length`); n+top != tabEvalInt(t, ctx, `document.querySelectorAll("details").length`) || n == 0 {
+		t.Fatalf("%d <details> in main and %d in the top language list; the check expects them all there", n, top)
 	}
 	state := func(i int) noJSDetails {
 		// Without scripts, only the DOM's own state: no script of ours

@@ -43,10 +43,15 @@ import (
 	"github.com/waymark/waymark/site"
 )
 
+// desktopPointer makes headless Chromium (whose pointer is "none") a
+// desktop with a mouse: (pointer: fine) and (hover: hover) match, as on a
+// laptop. Tabs that emulate a touch screen become (pointer: coarse).
+var desktopPointer = chromedp.Flag("blink-settings", "primaryPointerType=4,availablePointerTypes=4,primaryHoverType=2,availableHoverTypes=2")
+
 // TestBrowser starts one headless Chromium and runs every browser check as
 // a subtest in its own tab.
 func TestBrowser(t *testing.T) {
-	bctx, cancel, err := browser.Start(context.Background(), chromedp.IgnoreCertErrors)
+	bctx, cancel, err := browser.Start(context.Background(), chromedp.IgnoreCertErrors, desktopPointer)
 	if err != nil {
 		if errors.Is(err, browser.ErrNotFound) && os.Getenv("CI") != "true" {
 			t.Skip(err)
@@ -72,6 +77,9 @@ func TestBrowser(t *testing.T) {
 		{"ExitShiftThreeTimesEnglish", func(t *testing.T, f *browserFixture) { testBrowserShiftExit(t, f, "/K7Q2M", "en") }},
 		{"ExitShiftThreeTimesArabic", func(t *testing.T, f *browserFixture) { testBrowserShiftExit(t, f, "/K7Q2M/ar", "ar") }},
 		{"ShiftWithOtherKeyDoesNotExit", testBrowserShiftA},
+		{"ShiftHintOnlyWithKeyboard", testBrowserShiftHint},
+		{"NoLayoutShiftOnSlowLoad", testBrowserNoLayoutShift},
+		{"StatusKeepsBarHeight", testBrowserStatusBar},
 		{"ExitWithoutJavaScript", testBrowserNoJS},
 		{"PageLoadStoresAndFetchesNothing", testBrowserNothingStored},
 		{"LanguagePickerReplacesHistory", testBrowserLanguagePicker},
@@ -137,8 +145,8 @@ func testBrowserShiftExit(t *testing.T, f *browserFixture, path, langID string) 
 	// The page carries its announcements in #status's data-* attributes:
 	// each must be exactly one translation as plain text (html/template
 	// must not have escaped it for another context), and all three must
-	// be there.
-	wantData := map[string]bool{wantTwo: true, wantOne: true, e.text(t, langID, "exit.leaving"): true}
+	// be there, with the expiry notice.
+	wantData := map[string]bool{wantTwo: true, wantOne: true, e.text(t, langID, "exit.leaving"): true, e.text(t, langID, "exit.expired"): true}
 	attrs, err := chromedp.Run(ctx, chromedp.Attributes(chromedp.ID("status")))
 	if err != nil {
 		t.Fatalf("read #status: %v", err)
@@ -182,41 +190,117 @@ func testBrowserShiftExit(t *testing.T, f *browserFixture, path, langID string) 
 	e.assertEmptyReferer(t)
 }
 
-// 4a: Shift held as a modifier (Shift+A, as when typing a capital) is not
-// the shortcut, however often it happens.
+// 4a: Shift used as a modifier (Shift+A for a capital, Shift+Tab to move
+// back, Shift held while another key is released) is not a press of the
+// shortcut, however often it happens and whatever comes between, as in
+// GOV.UK's "Exit this page". Before this was so, Shift+Tab, Shift, Shift
+// left the page, and the person could not come back.
 func testBrowserShiftA(t *testing.T, f *browserFixture) {
 	e := f.env(t)
 	ctx := newBrowserTab(t, f.bctx)
 	tabDo(t, ctx, "open the venue page", chromedp.Navigate(e.ours.URL+"/K7Q2M"))
 
-	for range 3 {
+	// Each sequence is a way of using Shift as a modifier, repeated three
+	// times (or followed by two plain presses, which must not make three).
+	shiftWith := func(k keyDef, releaseShiftFirst bool) {
 		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, shiftKey, modShift)
-		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, aKey, modShift)
-		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, aKey, modShift)
+		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, k, modShift)
+		if releaseShiftFirst {
+			dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, shiftKey, 0)
+			dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, k, 0)
+			return
+		}
+		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, k, modShift)
 		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, shiftKey, 0)
 	}
-	if e.startedExit(t, ctx) {
-		t.Fatal("Shift+A three times started the exit")
+	for _, tc := range []struct {
+		name string
+		keys func()
+	}{
+		{"Shift+A ×3", func() {
+			for range 3 {
+				shiftWith(aKey, false)
+			}
+		}},
+		{"Shift+Tab ×3", func() {
+			for range 3 {
+				shiftWith(tabKey, false)
+			}
+		}},
+		{"Shift+A ×3, Shift released before A", func() {
+			for range 3 {
+				shiftWith(aKey, true)
+			}
+		}},
+		{"Shift+Tab, Shift, Shift", func() {
+			shiftWith(tabKey, false)
+			pressShift(t, ctx)
+			pressShift(t, ctx)
+		}},
+		{"Shift, Shift+Tab, Shift", func() {
+			pressShift(t, ctx)
+			shiftWith(tabKey, false)
+			pressShift(t, ctx)
+		}},
+		{"Shift, Shift, A released with Shift held, Shift", func() {
+			pressShift(t, ctx)
+			pressShift(t, ctx)
+			// A key whose keydown went elsewhere, released while Shift
+			// is held: the Shift release after it ends a modified key.
+			dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, shiftKey, modShift)
+			dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, aKey, modShift)
+			dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, shiftKey, 0)
+		}},
+	} {
+		tc.keys()
+		if e.startedExit(t, ctx) {
+			t.Fatalf("%s started the exit", tc.name)
+		}
+		// Start the next sequence from nothing: any key ends a count.
+		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, aKey, 0)
+		dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, aKey, 0)
+		if got := tabStatusText(t, ctx); got != "" {
+			t.Errorf("after %s and a letter, status = %q, want empty", tc.name, got)
+		}
 	}
-	// The events did arrive: the last Shift release counts as a first press.
+	// The events did arrive and Shift alone still counts: one plain press
+	// announces two more.
+	pressShift(t, ctx)
 	if got, want := tabStatusText(t, ctx), e.announcement(t, "en", 2); got != want {
-		t.Errorf("status after Shift+A ×3 = %q, want %q (were the key events delivered?)", got, want)
+		t.Errorf("status after a plain Shift = %q, want %q (were the key events delivered?)", got, want)
 	}
 	e.assertStillHere(t, ctx)
 }
 
-// 4b: presses more than 5 s apart start the count over.
+// 4b: presses more than 5 s apart start the count over. When the 5 s run
+// out the status says so (as GOV.UK's "Exit this page" does), and 5 s later
+// it clears itself.
 func testBrowserShiftGap(t *testing.T, f *browserFixture) {
 	e := f.env(t)
 	ctx := newBrowserTab(t, f.bctx)
 	tabDo(t, ctx, "open the venue page", chromedp.Navigate(e.ours.URL+"/K7Q2M"))
+	expired := e.text(t, "en", "exit.expired")
+	if got := tabEvalString(t, ctx, `document.getElementById("status").dataset.expired`); got != expired {
+		t.Fatalf("#status data-expired = %q, want %q", got, expired)
+	}
 
 	pressShift(t, ctx)
 	pressShift(t, ctx)
 	if got, want := tabStatusText(t, ctx), e.announcement(t, "en", 1); got != want {
 		t.Fatalf("status after two Shifts = %q, want %q", got, want)
 	}
-	time.Sleep(5500 * time.Millisecond)
+	time.Sleep(4500 * time.Millisecond)
+	if got, want := tabStatusText(t, ctx), e.announcement(t, "en", 1); got != want {
+		t.Errorf("status 4.5 s after two Shifts = %q, want it still %q", got, want)
+	}
+	time.Sleep(1000 * time.Millisecond)
+	if got := tabStatusText(t, ctx); got != expired {
+		t.Errorf("status 5.5 s after two Shifts = %q, want %q", got, expired)
+	}
+	time.Sleep(5000 * time.Millisecond)
+	if got := tabStatusText(t, ctx); got != "" {
+		t.Errorf("status 10.5 s after two Shifts = %q, want it cleared", got)
+	}
 	pressShift(t, ctx)
 	if e.startedExit(t, ctx) {
 		t.Fatal("a Shift 5.5 s after two others started the exit")
@@ -224,7 +308,199 @@ func testBrowserShiftGap(t *testing.T, f *browserFixture) {
 	if got, want := tabStatusText(t, ctx), e.announcement(t, "en", 2); got != want {
 		t.Errorf("status after the pause and one Shift = %q, want %q (count should start over)", got, want)
 	}
+	// The clock decides, not only the timer (which a busy tab may run
+	// late): two more presses 5.5 s later start over too.
+	tabEvalVoid(t, ctx, `(() => { const now = Date.now; Date.now = () => now() + 5500; })()`)
+	pressShift(t, ctx)
+	pressShift(t, ctx)
+	if e.startedExit(t, ctx) {
+		t.Fatal("two Shifts 5.5 s (by the clock) after a first one started the exit")
+	}
 	e.assertStillHere(t, ctx)
+}
+
+// 4c: the hint names a key, so it shows only where there is a keyboard: at
+// once where the primary pointer is fine (this browser is a desktop with a
+// mouse), and on a touch-only device not at all, with no space kept for
+// it, until a key is pressed.
+func testBrowserShiftHint(t *testing.T, f *browserFixture) {
+	e := f.env(t)
+	hint := func(ctx context.Context) hintState {
+		return tabEvalJSON[hintState](t, ctx, `(() => { const h = document.querySelector(".hint");
+  return {shown: h.checkVisibility({visibilityProperty: true}), height: h.getBoundingClientRect().height,
+    fine: matchMedia("(pointer: fine)").matches, coarse: matchMedia("(pointer: coarse)").matches}; })()`)
+	}
+
+	ctx := touchTab(t, f, 360, 740)
+	tabDo(t, ctx, "open the venue page", chromedp.Navigate(e.ours.URL+"/K7Q2M"))
+	h := hint(ctx)
+	if !h.Coarse || h.Fine {
+		t.Fatalf("touch emulation did not take: (pointer: coarse) %v, (pointer: fine) %v", h.Coarse, h.Fine)
+	}
+	if h.Shown || h.Height != 0 {
+		t.Errorf("on a touch-only phone the Shift hint is shown=%v, %.0f px tall; want hidden, taking no space", h.Shown, h.Height)
+	}
+	// A keyboard plugged in (or paired) and used: now the hint helps.
+	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, aKey, 0)
+	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, aKey, 0)
+	if h := hint(ctx); !h.Shown || h.Height == 0 {
+		t.Errorf("after a key press on the phone the Shift hint is shown=%v, %.0f px tall; want shown", h.Shown, h.Height)
+	}
+
+	ctx = newBrowserTab(t, f.bctx)
+	tabDo(t, ctx, "set a laptop viewport", chromedp.EmulateViewport(deskW, deskH))
+	tabDo(t, ctx, "open the venue page", chromedp.Navigate(e.ours.URL+"/K7Q2M"))
+	h = hint(ctx)
+	if !h.Fine {
+		t.Fatal("the desktop tab's pointer is not fine: the flag did not take")
+	}
+	if !h.Shown || h.Height == 0 {
+		t.Errorf("with a mouse the Shift hint is shown=%v, %.0f px tall; want shown without a key press", h.Shown, h.Height)
+	}
+}
+
+type hintState struct {
+	Shown  bool    `json:"shown"`
+	Height float64 `json:"height"`
+	Fine   bool    `json:"fine"`
+	Coarse bool    `json:"coarse"`
+}
+
+// touchTab opens a tab that is a touch-only phone: a mobile viewport and
+// touch emulation, so that (pointer: coarse) matches.
+func touchTab(t *testing.T, f *browserFixture, w, h int64) context.Context {
+	t.Helper()
+	ctx := newBrowserTab(t, f.bctx)
+	tabDo(t, ctx, "set a phone viewport", chromedp.EmulateViewport(w, h, chromedp.EmulateMobile))
+	if _, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 5}); err != nil {
+		t.Fatalf("touch emulation: %v", err)
+	}
+	return ctx
+}
+
+// layoutShiftJS sums the page's layout shifts (the Layout Instability API,
+// buffered from the start of the load), leaving out those right after an
+// input, as Cumulative Layout Shift does. paint and js are when the page
+// first painted text and when its script ran (the mark set by
+// markScriptJS): a paint before the script shows the load was slow enough
+// to prove anything.
+const layoutShiftJS = `new Promise(done => {
+  const shifts = [];
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) shifts.push({value: e.value, at: e.startTime,
+      sources: (e.sources || []).map(s => s.node ? (s.node.nodeName + (s.node.className ? "." + s.node.className : "")) + " " + JSON.stringify([s.previousRect.y, s.currentRect.y]) : "?")});
+  }).observe({type: "layout-shift", buffered: true});
+  const fcp = performance.getEntriesByName("first-contentful-paint")[0];
+  setTimeout(() => done({shifts, paint: fcp ? fcp.startTime : -1, js: window.__jsAt || -1}), 300);
+})`
+
+// markScriptJS runs before the page's own script and notes when that
+// script marks <html> with the "js" class.
+const markScriptJS = `new MutationObserver((_, o) => {
+  if (document.documentElement && /\bjs\b/.test(document.documentElement.className)) { window.__jsAt = performance.now(); o.disconnect(); }
+}).observe(document, {attributes: true, attributeFilter: ["class"], subtree: true});`
+
+type layoutShifts struct {
+	Shifts []struct {
+		Value   float64  `json:"value"`
+		At      float64  `json:"at"`
+		Sources []string `json:"sources"`
+	} `json:"shifts"`
+	Paint float64 `json:"paint"`
+	JS    float64 `json:"js"`
+}
+
+// 4d: nothing moves while the page loads on a slow connection: no layout
+// shift at all (the Layout Instability API), on a desktop with a mouse,
+// where the Shift hint appears, and on a touch-only phone, where it does
+// not. (The hint used to appear when the script ran, at the end of the
+// page, and pushed the Call button 28 px down after the person saw it.)
+func testBrowserNoLayoutShift(t *testing.T, f *browserFixture) {
+	e := f.env(t)
+	for _, dev := range []struct {
+		name  string
+		touch bool
+		path  string
+	}{
+		{"desktop", false, "/K7Q2M"},
+		{"desktop-ar", false, "/K7Q2M/ar"},
+		{"phone", true, "/K7Q2M"},
+		{"phone-ti", true, "/K7Q2M/ti"},
+	} {
+		t.Run(dev.name, func(t *testing.T) {
+			var ctx context.Context
+			if dev.touch {
+				ctx = touchTab(t, f, phoneW, phoneH)
+			} else {
+				ctx = newBrowserTab(t, f.bctx)
+				tabDo(t, ctx, "set a laptop viewport", chromedp.EmulateViewport(deskW, deskH))
+			}
+			if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: markScriptJS}); err != nil {
+				t.Fatalf("add the script mark: %v", err)
+			}
+			// Bad mobile data: 300 ms round trips, 4 KB/s down, for every
+			// request of the tab (Network.emulateNetworkConditionsByRule
+			// with one global rule: this protocol version's form of the
+			// deprecated Network.emulateNetworkConditions).
+			if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+				t.Fatalf("network.enable: %v", err)
+			}
+			if _, err := chromedp.Call(ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+				MatchedNetworkConditions: []*network.Conditions{{Latency: 300, DownloadThroughput: 4 << 10, UploadThroughput: 4 << 10}}}); err != nil {
+				t.Fatalf("throttle the network: %v", err)
+			}
+			start := time.Now()
+			tabDo(t, ctx, "open the page on a slow network", chromedp.Navigate(e.ours.URL+dev.path))
+			r := tabEvalJSON[layoutShifts](t, ctx, layoutShiftJS)
+			t.Logf("loaded in %v; first paint at %.0f ms, script at %.0f ms, %d shifts", time.Since(start).Round(time.Millisecond), r.Paint, r.JS, len(r.Shifts))
+			if r.Paint < 0 || r.JS < 0 || r.Paint >= r.JS {
+				t.Fatalf("the page did not paint before its script ran (paint %.0f ms, script %.0f ms): the load was not slow enough to prove anything", r.Paint, r.JS)
+			}
+			var sum float64
+			for _, s := range r.Shifts {
+				sum += s.Value
+				t.Errorf("layout shift %.4f at %.0f ms: %q", s.Value, s.At, s.Sources)
+			}
+			if sum > 0 {
+				t.Errorf("cumulative layout shift %.4f, want 0", sum)
+			}
+		})
+	}
+}
+
+// 4e: the status under the exit appears without making the sticky bar
+// taller (which would push the page down at every press), on the
+// narrowest phone, and it is seen.
+func testBrowserStatusBar(t *testing.T, f *browserFixture) {
+	e := f.env(t)
+	ctx := touchTab(t, f, reflowW, reflowH)
+	tabDo(t, ctx, "open the venue page", chromedp.Navigate(e.ours.URL+"/K7Q2M/uk"))
+	type barState struct {
+		Bar    float64 `json:"bar"`
+		H1     float64 `json:"h1"`
+		Shown  bool    `json:"shown"`
+		Bottom float64 `json:"bottom"`
+		Right  float64 `json:"right"`
+	}
+	const measure = `(() => { const s = document.getElementById("status").getBoundingClientRect();
+  return {bar: document.querySelector(".bar").getBoundingClientRect().height, h1: document.querySelector("h1").getBoundingClientRect().top,
+    shown: document.getElementById("status").checkVisibility() && s.height > 0, bottom: s.bottom, right: s.right}; })()`
+	// A first key shows the Shift hint on this touch phone (a keyboard is
+	// in use now), which moves the page once, right after that input.
+	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyDown, aKey, 0)
+	dispatchKey(t, ctx, input.DispatchKeyEventTypeKeyUp, aKey, 0)
+	before := tabEvalJSON[barState](t, ctx, measure)
+	pressShift(t, ctx)
+	after := tabEvalJSON[barState](t, ctx, measure)
+	if got, want := tabStatusText(t, ctx), e.announcement(t, "uk", 2); got != want {
+		t.Fatalf("status after one Shift = %q, want %q", got, want)
+	}
+	if after.Bar != before.Bar || after.H1 != before.H1 {
+		t.Errorf("the status made the bar %.0f px tall (was %.0f) and moved the page (h1 at %.0f, was %.0f)", after.Bar, before.Bar, after.H1, before.H1)
+	}
+	if !after.Shown || after.Bottom > reflowH || after.Right > reflowW {
+		t.Errorf("the status is not in view: %+v in %dx%d", after, reflowW, reflowH)
+	}
 }
 
 // 5: with JavaScript off, the exit is a plain link that still reaches the
@@ -252,8 +528,16 @@ func testBrowserNoJS(t *testing.T, f *browserFixture) {
 	if want := e.text(t, "en", "exit.hint"); hint != want {
 		t.Fatalf(".hint = %q, want %q", hint, want)
 	}
-	if d := tabComputed(t, ctx, ".hint", "display"); d != "none" {
-		t.Errorf(".hint display = %q without JavaScript, want none", d)
+	// This browser has a mouse, so the hint's space is kept (nothing moves
+	// when a script shows it), but without a script it is not shown.
+	if v := tabComputed(t, ctx, ".hint", "visibility"); v != "hidden" && tabComputed(t, ctx, ".hint", "display") != "none" {
+		t.Errorf(".hint visibility = %q without JavaScript, want hidden", v)
+	}
+	// The privacy section says once what leaving without a script looks
+	// like: this page stays until the neutral site has loaded.
+	nojs := e.text(t, "en", "online.nojs")
+	if n := tabEvalInt(t, ctx, fmt.Sprintf(`document.body.textContent.split(%q).length - 1`, nojs)); n != 1 {
+		t.Errorf("the page says %q %d times, want once", nojs, n)
 	}
 	if d := tabComputed(t, ctx, "#exit", "display"); d == "none" || d == "" {
 		t.Errorf("#exit display = %q without JavaScript, want it shown", d)

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"bytes"
+	"compress/gzip"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -21,8 +23,16 @@ import (
 // miss past the bound renders without keeping.
 type kioskCache struct {
 	mu    sync.Mutex
-	pages map[string][]byte
+	pages map[string]*kioskPage
 }
+
+// kioskPage is a rendered kiosk page, and the same gzipped once, so that
+// a kiosk on a slow link gets a few KB like a phone does.
+type kioskPage struct {
+	plain, gzip []byte
+}
+
+var varyEncoding = []string{"Accept-Encoding"}
 
 const maxKioskPages = 2000
 
@@ -41,13 +51,19 @@ func (p *Public) kiosk(c echo.Context) error {
 			return p.render(c, s, s.Config.Default(), nil, seg, http.StatusNotFound)
 		}
 	}
-	b, err := p.kioskPage(s, v, loc)
+	kp, err := p.kioskPage(s, v, loc)
 	if err != nil {
 		return err
 	}
 	p.logRequest(c.Request(), c.Path(), http.StatusOK)
 	h := c.Response().Header()
 	h["Content-Type"] = htmlType
+	h["Vary"] = varyEncoding
+	b := kp.plain
+	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
+		b = kp.gzip
+		h["Content-Encoding"] = gzipEnc
+	}
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	c.Response().WriteHeader(http.StatusOK)
 	if c.Request().Method == http.MethodHead {
@@ -57,7 +73,7 @@ func (p *Public) kiosk(c echo.Context) error {
 	return err
 }
 
-func (p *Public) kioskPage(s *live, v *site.Venue, loc *lang.Locale) ([]byte, error) {
+func (p *Public) kioskPage(s *live, v *site.Venue, loc *lang.Locale) (*kioskPage, error) {
 	key := v.Code + "/" + loc.ID
 	s.kiosks.mu.Lock()
 	b, ok := s.kiosks.pages[key]
@@ -79,13 +95,18 @@ func (p *Public) kioskPage(s *live, v *site.Venue, loc *lang.Locale) ([]byte, er
 		QR:       template.HTML(sym.SVGInline("")),
 		ShortURL: poster.ShortURL(p.baseURL, v.Code),
 	}
-	b, err = s.KioskPage(v, loc, k)
+	plain, err := s.KioskPage(v, loc, k)
 	if err != nil {
 		return nil, err
 	}
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(plain)
+	zw.Close()
+	b = &kioskPage{plain: plain, gzip: gz.Bytes()}
 	s.kiosks.mu.Lock()
 	if s.kiosks.pages == nil {
-		s.kiosks.pages = map[string][]byte{}
+		s.kiosks.pages = map[string]*kioskPage{}
 	}
 	if len(s.kiosks.pages) < maxKioskPages {
 		s.kiosks.pages[key] = b

@@ -47,6 +47,7 @@ func TestKioskBrowser(t *testing.T) {
 	// a time, before the others start.
 	t.Run("ExitResetsToStart", func(t *testing.T) { testKioskExitResets(t, f) })
 	t.Run("ExitLeavesWhenVenueSaysSo", func(t *testing.T) { testKioskExitLeaves(t, f) })
+	t.Run("FirstScreenAtEverySize", func(t *testing.T) { testKioskFirstScreen(t, f) })
 
 	// These mostly wait for the idle timer: side by side, each in its own
 	// tab (and with its own server).
@@ -350,6 +351,28 @@ func testKioskNoJS(t *testing.T, f *browserFixture) {
 	t.Logf("without JavaScript, reset %v after the page loaded", el.Round(time.Millisecond))
 	if got := tabHTMLLang(t, ctx); got != "en" {
 		t.Errorf("after the refresh the page language is %q, want en", got)
+	}
+}
+
+// B7: on every kiosk screen from a portrait tablet to a landscape full-HD
+// display, the exit, the emergency call and every language button are
+// visible without scrolling, in scripts of every width (at 1280×800 the
+// emergency number used to be at y = 934).
+func testKioskFirstScreen(t *testing.T, f *browserFixture) {
+	e := f.env(t)
+	ctx := newBrowserTab(t, f.bctx)
+	// A kiosk is a touch screen: no Shift hint takes space.
+	if _, err := chromedp.Call(ctx, emulation.SetTouchEmulationEnabled, emulation.SetTouchEmulationEnabledParams{Enabled: true, MaxTouchPoints: 5}); err != nil {
+		t.Fatalf("touch emulation: %v", err)
+	}
+	for _, size := range [][2]int64{{1280, 800}, {1920, 1080}, {800, 1280}} {
+		tabDo(t, ctx, "set the screen size", chromedp.EmulateViewport(size[0], size[1], chromedp.EmulateMobile))
+		for _, id := range []string{"en", "ar", "ti", "am", "uk"} {
+			tabDo(t, ctx, "open the kiosk page", chromedp.Navigate(e.ours.URL+"/K7Q2M/kiosk/"+id))
+			state := fmt.Sprintf("%dx%d %s", size[0], size[1], id)
+			assertFirstScreen(t, ctx, state, minTarget, "#exit", ".kiosk-langs a")
+			assertFirstScreen(t, ctx, state, 0, ".emergency li:first-child .sos")
+		}
 	}
 }
 

@@ -90,7 +90,8 @@ func (p *Public) home(c echo.Context) error {
 func (p *Public) venue(c echo.Context) error {
 	s := p.site()
 	seg := c.Param("code")
-	if s.IsLanguage(seg) {
+	if lseg := site.TrimSlips(seg); s.IsLanguage(lseg) {
+		seg = lseg
 		return p.render(c, s, s.Config.Default(), nil, seg, http.StatusOK)
 	}
 	v, ok := lookup(s, seg)
@@ -106,13 +107,16 @@ func (p *Public) venue(c echo.Context) error {
 func (p *Public) venueLang(c echo.Context) error {
 	s := p.site()
 	v, ok := lookup(s, c.Param("code"))
+	// A trailing slash is a typing slip ("/K7Q2M/ar/").
+	seg := strings.TrimSuffix(c.Param("lang"), "/")
 	// Echo's router lets a last parameter run over later segments; a path
-	// deeper than /{CODE}/{lang} is not a page.
-	if !ok || strings.Contains(c.Param("lang"), "/") {
-		return p.render(c, s, s.Config.Default(), nil, c.Param("lang"), http.StatusNotFound)
+	// deeper than /{CODE}/{lang} is not a page. (It gets the default page,
+	// as a static export's 404.html does.)
+	if !ok || strings.Contains(seg, "/") {
+		return p.render(c, s, s.Config.Default(), nil, seg, http.StatusNotFound)
 	}
 	region, _ := s.Config.Region(v.Region)
-	return p.render(c, s, region, v, c.Param("lang"), http.StatusOK)
+	return p.render(c, s, region, v, seg, http.StatusOK)
 }
 
 func lookup(s *live, raw string) (*site.Venue, bool) {

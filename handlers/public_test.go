@@ -35,6 +35,14 @@ func TestPublicRoutes(t *testing.T) {
 		{"accept-language", "GET", "/K7Q2M", map[string]string{"Accept-Language": "ti;q=0.1, ar;q=0.9"}, 200, "ar", "rtl", ""},
 		{"accept-language ru", "GET", "/S5FJ3", map[string]string{"Accept-Language": "ru"}, 200, "en", "ltr", "1-888-373-7888"},
 		{"generic in a language", "GET", "/fa", nil, 200, "fa", "rtl", `href="/ar"`},
+		// Typed slips reach the venue, in its own country (S5FJ3 is in the
+		// US; the default region is the UK).
+		{"slip slash", "GET", "/S5FJ3/", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip full stop", "GET", "/S5FJ3.", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip comma", "GET", "/S5FJ3,", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip lower case and full stop", "GET", "/s5fj3.", nil, 200, "en", "ltr", "1-888-373-7888"},
+		{"slip language slash", "GET", "/S5FJ3/es/", nil, 200, "es", "ltr", "1-888-373-7888"},
+		{"slip generic language slash", "GET", "/ar/", nil, 200, "ar", "rtl", "08000 121 700"},
 		{"unknown code", "GET", "/ZZZZ9", nil, 404, "en", "ltr", "08000 121 700"},
 		{"unknown code language", "GET", "/ZZZZ9/vi", nil, 404, "vi", "ltr", "08000 121 700"},
 		{"unknown language", "GET", "/K7Q2M/xx", nil, 404, "en", "ltr", "08000 121 700"},
@@ -121,12 +129,17 @@ func assertPrivacyHeaders(t *testing.T, h http.Header) {
 
 func TestGzipMatchesPlain(t *testing.T) {
 	h, _ := newPublic(t, nil)
-	for _, path := range []string{"/", "/K7Q2M", "/K7Q2M/ar", "/N3VB7/zh-Hans", "/ZZZZ9"} {
+	// Kiosk pages too: a kiosk may sit on a venue's slow link.
+	for _, path := range []string{"/", "/K7Q2M", "/K7Q2M/ar", "/N3VB7/zh-Hans", "/ZZZZ9", "/K7Q2M/kiosk", "/K7Q2M/kiosk/ti"} {
 		plain := get(t, h, "GET", path, nil).Body.Bytes()
 		rec := get(t, h, "GET", path, map[string]string{"Accept-Encoding": "gzip, br"})
 		if rec.Header().Get("Content-Encoding") != "gzip" {
 			t.Fatalf("%s: not gzip-encoded", path)
 		}
+		if !strings.Contains(rec.Header().Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s: Vary %q lacks Accept-Encoding", path, rec.Header().Get("Vary"))
+		}
+		t.Logf("%s: %d bytes, %d gzipped", path, len(plain), rec.Body.Len())
 		zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
 		if err != nil {
 			t.Fatal(err)

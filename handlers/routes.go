@@ -18,6 +18,8 @@ func PublicRouter(p *Public) http.Handler {
 	get := []string{http.MethodGet, http.MethodHead}
 	e.Match(get, "/", p.home)
 	e.Match(get, "/:code", p.venue)
+	// "/K7Q2M/": a slash typed after the code is a slip, not another page.
+	e.Match(get, "/:code/", p.venue)
 	e.Match(get, "/:code/:lang", p.venueLang)
 	e.Match(get, "/:code/kiosk", p.kiosk)
 	e.Match(get, "/:code/kiosk/:lang", p.kiosk)

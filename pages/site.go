@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
+	"sync/atomic"
 
 	"golang.org/x/text/language"
 
@@ -35,10 +36,16 @@ type Site struct {
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
 	pages      [][]*Page // [place][language]
-	templates  *template.Template
-	css        template.CSS
-	js         template.JS
-	kioskJS    template.JS
+	// variants are the pages of venues whose posters' languages differ
+	// from their place's most printed ones: [place][variant-1], rendered
+	// on first use (featured.go). variantOf maps a venue code to its
+	// variant, if not 0.
+	variants  [][]*variant
+	variantOf map[string]int
+	templates *template.Template
+	css       template.CSS
+	js        template.JS
+	kioskJS   template.JS
 }
 
 // place is what one set of pages shows: a region, or a region with an
@@ -52,7 +59,7 @@ var browsers = []string{"chrome", "safari", "samsung", "firefox"}
 // Build renders every page of cfg in every language. It fails, naming the
 // template or message, if any page cannot be rendered.
 func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
-	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}}
+	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}, variantOf: map[string]int{}}
 	css, err := fs.ReadFile(assets, "static/page.css")
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -65,6 +72,9 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
 	}
+	// Comments explain the scripts to us; a phone on bad data need not
+	// download them.
+	js, kjs = stripComments(js), stripComments(kjs)
 	// The kiosk runs the exit script and its idle reset as one script.
 	kioskJS := append(append(append([]byte{}, js...), '\n'), kjs...)
 	s.css, s.js, s.kioskJS = template.CSS(css), template.JS(js), template.JS(kioskJS)
@@ -95,13 +105,20 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 		}
 	}
 	s.pages = make([][]*Page, len(places))
+	s.variants = make([][]*variant, len(places))
 	for pi, p := range places {
 		s.placeIdx[p] = pi
 		r, _ := cfg.Region(p.region)
 		a, _ := cfg.Area(p.area)
 		s.pages[pi] = make([]*Page, len(s.Locales))
+		featured := s.featuredVariants(p)
+		for _, f := range featured[1:] {
+			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, pages: make([]atomic.Pointer[Page], len(s.Locales))})
+		}
 		for li, loc := range s.Locales {
-			html, err := s.Render("page", s.data(r, a, loc, slotMarker))
+			d := s.data(r, a, loc, slotMarker)
+			d.Featured = featured[0]
+			html, err := s.Render("page", d)
 			if err != nil {
 				return nil, fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), loc.ID, err)
 			}
@@ -166,6 +183,9 @@ type PageData struct {
 	Signs, Others []string
 	Browsers      []string
 	Languages     []*lang.Locale
+	// Featured are the languages at the top of a phone page: the venue's
+	// poster languages (featured.go). Kiosk pages have their own buttons.
+	Featured []*lang.Locale
 	// Prefix is the venue's own path, so that language links stay on the
 	// venue: "/K7Q2M", or "" for the generic page.
 	Prefix string
@@ -262,7 +282,7 @@ func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venu
 	known := true
 	if pathLang != "" {
 		if li, ok := s.negotiator.Parse(pathLang); ok {
-			return Choice{Page: s.pages[ri][li], Locale: s.Locales[li], Known: true}
+			return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: true}
 		}
 		known = false
 	}
@@ -270,7 +290,7 @@ func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venu
 	if !ok {
 		li = s.fallback(venue)
 	}
-	return Choice{Page: s.pages[ri][li], Locale: s.Locales[li], Known: known}
+	return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: known}
 }
 
 func (s *Site) fallback(venue *site.Venue) int {
@@ -291,8 +311,8 @@ func (s *Site) IsLanguage(seg string) bool {
 	return ok
 }
 
-// PageFor returns the pre-rendered page of a region in a language, for the
-// static export and tests.
+// PageFor returns the pre-rendered page of a region in a language without
+// a venue, for the static export and tests.
 func (s *Site) PageFor(regionID, langID string) (*Page, bool) {
 	return s.AreaPageFor(regionID, "", langID)
 }
@@ -338,3 +358,17 @@ func (s *Site) Locale(seg string) (*lang.Locale, bool) {
 
 // VenueLocale returns the venue's first language.
 func (s *Site) VenueLocale(v *site.Venue) *lang.Locale { return s.Locales[s.fallback(v)] }
+
+// stripComments drops the whole-line // comments and blank lines of a page
+// script (ours: no string holds "//" at the start of a line).
+func stripComments(js []byte) []byte {
+	var out []byte
+	for line := range bytes.Lines(js) {
+		t := bytes.TrimSpace(line)
+		if len(t) == 0 || bytes.HasPrefix(t, []byte("//")) {
+			continue
+		}
+		out = append(out, line...)
+	}
+	return out
+}

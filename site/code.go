@@ -28,10 +28,11 @@ func NormalizeCode(s string) (code string, ok bool) {
 }
 
 // LookupCode finds the venue of a code as typed, without allocating: it
-// runs on every poster scan.
+// runs on every poster scan. Slips that people make when typing a short
+// address are forgiven (see TrimSlips).
 func (c *Config) LookupCode(raw string) (*Venue, bool) {
 	var buf [MaxCodeLen]byte
-	n, ok := normalize(raw, &buf)
+	n, ok := normalize(TrimSlips(raw), &buf)
 	if !ok {
 		return nil, false
 	}
@@ -65,4 +66,22 @@ func normalize(s string, buf *[MaxCodeLen]byte) (int, bool) {
 		n++
 	}
 	return n, n >= MinCodeLen
+}
+
+// TrimSlips drops what people add after an address they type or copy:
+// a full stop or comma from the sentence around it, or a slash
+// ("/K7Q2M/", "/K7Q2M.", "/K7Q2M,"). None of these can be part of a code,
+// so a right code with a slip still reaches its venue (and its country's
+// emergency number) instead of the default region's page. It only shortens
+// the string, so it does not allocate.
+func TrimSlips(s string) string {
+	for len(s) > 0 {
+		switch s[len(s)-1] {
+		case '.', ',', '/':
+			s = s[:len(s)-1]
+		default:
+			return s
+		}
+	}
+	return s
 }

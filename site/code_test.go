@@ -64,3 +64,31 @@ func containsByte(s string, c byte) bool {
 	}
 	return false
 }
+
+// Typed slips after a right code still find its venue; they never turn a
+// code into another one, and a slip alone is no code.
+func TestLookupCodeForgivesSlips(t *testing.T) {
+	cfg := &Config{venueByCode: map[string]*Venue{"S5FJ3": {Code: "S5FJ3"}}}
+	for _, tt := range []struct {
+		in string
+		ok bool
+	}{
+		{"S5FJ3", true},
+		{"S5FJ3/", true},
+		{"S5FJ3.", true},
+		{"S5FJ3,", true},
+		{"s5fj3.,/", true},
+		{"S5FJ3 .", true},
+		{"S5FJ", false},   // one character short is another code, not a slip
+		{".S5FJ3", false}, // only trailing slips
+		{"S5F.J3", false}, // not inside the code
+		{"S5FJ3;", false}, // only the slips the issue names
+		{"./,.", false},
+		{"", false},
+	} {
+		v, ok := cfg.LookupCode(tt.in)
+		if ok != tt.ok || (ok && v.Code != "S5FJ3") {
+			t.Errorf("LookupCode(%q) = %v, %v; want found=%v", tt.in, v, ok, tt.ok)
+		}
+	}
+}

@@ -1,0 +1,145 @@
+package pages
+
+import (
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/site"
+)
+
+// Featured languages head a phone page, in the first screen under the exit
+// bar: the languages printed on the venue's poster, each by its own name,
+// so that a person whose phone speaks English but who reads Tigrinya finds
+// ትግርኛ without reading a word of English. (The full list opens beside
+// them, and is also at the bottom of the page.)
+//
+// Venues whose posters print different languages cannot share a page, so
+// a place's pages (a region's, or a region's with an area's local help)
+// exist once per distinct list of poster languages (a variant), not once
+// per venue: memory grows with the lists a campaign
+// prints, which are few, not with its venues. Variant 0 serves the pages
+// without a venue ("/", a mistyped code) and the venues whose list is
+// its, and features the languages the place's posters print most; it is
+// rendered at start-up, the others on first use (see variant).
+
+const (
+	// maxFeatured bounds the featured row: two short lines on a phone.
+	maxFeatured = 6
+	// maxVariants bounds the variants of one place (against a config
+	// with a different list on every poster); a venue beyond it gets
+	// variant 0, and still finds its language in the full list.
+	maxVariants = 32
+)
+
+// featuredVariants returns a place's featured lists, variant 0 first, and
+// records in s.variantOf which variant each of its venues uses.
+func (s *Site) featuredVariants(p place) [][]*lang.Locale {
+	variants := [][]*lang.Locale{s.placeFeatured(p)}
+	for i := range s.Config.Venues {
+		v := &s.Config.Venues[i]
+		if v.Region != p.region || v.Area != p.area {
+			continue
+		}
+		list := s.locales(v.Languages)
+		if len(list) == 0 {
+			continue
+		}
+		vi := slices.IndexFunc(variants, func(l []*lang.Locale) bool { return slices.Equal(l, list) })
+		if vi < 0 && len(variants) < maxVariants {
+			vi = len(variants)
+			variants = append(variants, list)
+		}
+		if vi > 0 {
+			s.variantOf[v.Code] = vi
+		}
+	}
+	return variants
+}
+
+// placeFeatured is variant 0's list: the languages most of the place's
+// posters print (for a region, all its venues', areas included), in the
+// site's order when as many print them; the site's first languages if the
+// place has no venue.
+func (s *Site) placeFeatured(p place) []*lang.Locale {
+	count := make([]int, len(s.Locales))
+	for _, v := range s.Config.Venues {
+		if v.Region != p.region || (p.area != "" && v.Area != p.area) {
+			continue
+		}
+		for _, id := range v.Languages {
+			if i := slices.IndexFunc(s.Locales, func(l *lang.Locale) bool { return l.ID == id }); i >= 0 {
+				count[i]++
+			}
+		}
+	}
+	order := make([]int, len(s.Locales))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return count[b] - count[a] })
+	var list []*lang.Locale
+	for _, i := range order[:min(maxFeatured, len(order))] {
+		list = append(list, s.Locales[i])
+	}
+	return list
+}
+
+// locales maps a venue's language IDs to the site's locales, in the
+// poster's order, at most maxFeatured.
+func (s *Site) locales(ids []string) []*lang.Locale {
+	var list []*lang.Locale
+	for _, id := range ids {
+		if i := slices.IndexFunc(s.Locales, func(l *lang.Locale) bool { return l.ID == id }); i >= 0 && len(list) < maxFeatured {
+			list = append(list, s.Locales[i])
+		}
+	}
+	return list
+}
+
+// variant is one featured list's pages, rendered on first use: start-up
+// renders only variant 0, so that it stays as fast as before however many
+// lists a config has, and memory grows only with the lists people scan.
+type variant struct {
+	place    place
+	featured []*lang.Locale
+	mu       sync.Mutex // held while rendering one of the pages
+	pages    []atomic.Pointer[Page]
+}
+
+// page returns the page of a place for a venue (nil: none) in a language:
+// its variant's, rendered now if it is the first request for it. Once
+// rendered, it is one atomic load, with no allocation.
+func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
+	if venue == nil {
+		return s.pages[ri][li]
+	}
+	vi := s.variantOf[venue.Code]
+	if vi == 0 {
+		return s.pages[ri][li]
+	}
+	v := s.variants[ri][vi-1]
+	if p := v.pages[li].Load(); p != nil {
+		return p
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if p := v.pages[li].Load(); p != nil {
+		return p
+	}
+	r, _ := s.Config.Region(v.place.region)
+	a, _ := s.Config.Area(v.place.area)
+	d := s.data(r, a, s.Locales[li], slotMarker)
+	d.Featured = v.featured
+	html, err := s.Render("page", d)
+	if err != nil {
+		// Cannot happen once variant 0 rendered (the same template and
+		// messages); if it did, the page that lists every language is
+		// still the right help.
+		return s.pages[ri][li]
+	}
+	p := newPage(html)
+	v.pages[li].Store(p)
+	return p
+}
