@@ -594,7 +594,11 @@ func (e *browserEnv) announcement(t *testing.T, langID string, remaining int) st
 	if !ok {
 		t.Fatalf("no locale %s", langID)
 	}
-	s := html.UnescapeString(browserTagRE.ReplaceAllString(string(loc.TN("exit.status", remaining)), ""))
+	h, err := loc.TN("exit.status", remaining)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := html.UnescapeString(browserTagRE.ReplaceAllString(string(h), ""))
 	if s == "" || !strings.Contains(s, fmt.Sprint(remaining)) {
 		t.Fatalf("%s exit.status for %d is %q", langID, remaining, s)
 	}
@@ -608,7 +612,11 @@ func (e *browserEnv) text(t *testing.T, langID, id string) string {
 	if !ok {
 		t.Fatalf("no locale %s", langID)
 	}
-	return html.UnescapeString(browserTagRE.ReplaceAllString(string(loc.T(id)), ""))
+	h, err := loc.T(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html.UnescapeString(browserTagRE.ReplaceAllString(string(h), ""))
 }
 
 // waitLanded waits until the tab shows the neutral site.

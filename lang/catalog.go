@@ -61,6 +61,8 @@ type Locale struct {
 	Plural []string
 
 	localizer *i18n.Localizer
+	// english is the source locale, which T falls back to.
+	english *Locale
 }
 
 // Draft reports whether the translation still awaits a native speaker.
@@ -155,6 +157,7 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 			loc.Status.Status = "draft"
 		}
 		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
+		loc.english = c.locales[Source]
 	}
 	return c, nil
 }
