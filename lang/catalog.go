@@ -107,6 +107,20 @@ func Load(fsys fs.FS) (*Catalog, error) { return LoadLayers(Layer{FS: fsys}) }
 // Every file of every layer is read before any error is returned, so that
 // one run names every broken file.
 func LoadLayers(layers ...Layer) (*Catalog, error) {
+	c, errs := LoadLayersAll(layers...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// LoadLayersAll is LoadLayers for the translators' report: it returns the
+// catalog of every file that could be read, beside the errors of those
+// that could not, so that one broken file does not hide the problems of
+// all the others. The catalog is nil when English itself cannot be read.
+// Nothing that serves or prints pages may use a catalog that came with
+// errors: pages.Load refuses it.
+func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
 	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}}
@@ -115,7 +129,7 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 	for _, layer := range layers {
 		names, err := fs.Glob(layer.FS, "active.*.json")
 		if err != nil {
-			return nil, err
+			return nil, append(errs, err)
 		}
 		st, err := loadStatus(layer)
 		if err != nil {
@@ -145,11 +159,11 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 			c.order = append(c.order, loc.ID)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
 	if c.locales[Source] == nil {
-		return nil, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source)
+		if len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source))
+		}
+		return nil, errs
 	}
 	for _, loc := range c.locales {
 		loc.Status = statuses[loc.ID]
@@ -159,7 +173,7 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
 		loc.english = c.locales[Source]
 	}
-	return c, nil
+	return c, errs
 }
 
 func boolInt(b bool) int {
@@ -233,17 +247,10 @@ func cleanTemplateErr(err error) string {
 // that later checks can point at it.
 func readMessages(name string, data []byte) ([]*Message, error) {
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		line := 0
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line = lineAt(data, se.Offset)
-		case errors.As(err, &te):
-			line = lineAt(data, te.Offset)
-		}
-		return nil, &FileError{File: name, Line: line, Problem: "not valid JSON: " + err.Error()}
+	if bytes.HasPrefix(data, bom) || json.Unmarshal(data, &raw) != nil {
+		err := json.Unmarshal(data, &raw)
+		line, problem := jsonProblem(data, err)
+		return nil, &FileError{File: name, Line: line, Problem: problem}
 	}
 	var out []*Message
 	for id, body := range raw {

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -44,7 +45,9 @@ func Load(src Sources) (*Site, error) {
 
 // LoadReport is Load for the translators' report: it returns the site and
 // the report even when the report has errors, so that `waymark i18n` can
-// show all of them. A broken file or config is still an error.
+// show all of them. A locale file that cannot be read at all is in the
+// report too (kind "broken"), beside every other file's problems; the site
+// is then nil. A broken English file or config is still an error.
 func LoadReport(src Sources) (*Site, *lang.Report, error) {
 	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
 	if src.LocalesDir != "" {
@@ -57,24 +60,38 @@ func LoadReport(src Sources) (*Site, *lang.Report, error) {
 		}
 		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
 	}
-	cat, err := lang.LoadLayers(layers...)
-	if err != nil {
-		return nil, nil, err
+	cat, loadErrs := lang.LoadLayersAll(layers...)
+	if cat == nil {
+		return nil, nil, errors.Join(loadErrs...)
 	}
 	var cfg *site.Config
+	var err error
 	if src.ConfigPath == "" {
 		cfg, err = site.Demo(cat)
 	} else {
 		cfg, err = site.LoadFile(src.ConfigPath, cat)
 	}
-	if err != nil {
+	if err != nil && len(loadErrs) == 0 {
 		return nil, nil, err
 	}
-	ids, err := UsedIDs(src.Assets, cat.English(), cfg)
-	if err != nil {
-		return nil, nil, err
+	var ids []string
+	if err == nil {
+		if ids, err = UsedIDs(src.Assets, cat.English(), cfg); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		// The config names a language whose file is broken: report every
+		// file's problems over all English messages, and the config's error
+		// after them (it is often a consequence of the broken file).
+		loadErrs = append(loadErrs, err)
 	}
 	report := cat.Check(ids)
+	if len(loadErrs) > 0 {
+		// A file could not be read: show every other file's problems too,
+		// but build no site from the rest.
+		report.AddLoadErrors(loadErrs)
+		return nil, report, nil
+	}
 	s, err := Build(cfg, cat, src.Assets)
 	if err != nil {
 		return nil, nil, err
