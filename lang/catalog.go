@@ -85,6 +85,8 @@ type Catalog struct {
 	bundle  *i18n.Bundle
 	locales map[string]*Locale
 	order   []string
+	// counts are the declared counts of plural messages (counts.toml).
+	counts map[string][]int
 }
 
 // Layer is one folder of locale files. Name is how messages and errors
@@ -123,7 +125,7 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}}
+	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}, counts: map[string][]int{}}
 	statuses := map[string]Status{}
 	var errs []error
 	for _, layer := range layers {
@@ -137,6 +139,13 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 		}
 		for tag, s := range st {
 			statuses[tag] = s
+		}
+		counts, err := loadCounts(layer)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for id, n := range counts {
+			c.counts[id] = n
 		}
 		// English first: every other file is read against it.
 		sort.Strings(names)

@@ -157,6 +157,7 @@ type source struct {
 	placeholders map[string]bool // {{.Name}} names in any English form
 	keep         []string        // names the description says to keep
 	words        int             // words in the English "other" text
+	counts       []int           // the counts pages show it with (counts.toml)
 }
 
 // Check reports, for every language, what is missing, out of date or
@@ -185,6 +186,7 @@ func (c *Catalog) Check(usedIDs []string) *Report {
 	}
 	for id, m := range en.Messages {
 		srcs[id] = newSource(m)
+		srcs[id].counts = c.counts[id]
 		if usedIDs == nil || used[id] {
 			order = append(order, id)
 		}
@@ -360,11 +362,14 @@ func checkForms(lr *LanguageReport, loc *Locale, m *Message, src *source) {
 		}
 		return
 	}
-	for _, form := range loc.Plural {
+	for _, form := range NeededForms(loc.Tag, loc.Plural, src.counts) {
 		if _, ok := m.Forms[form]; !ok {
 			p := at
 			p.Severity, p.Kind, p.Form = SeverityError, KindPluralMissing, form
 			p.Explain = fmt.Sprintf("%s needs the plural form %q here (it uses %s): without it some numbers show no text", lr.EnglishName, form, strings.Join(quoteAll(loc.Plural), ", "))
+			if len(src.counts) > 0 {
+				p.Explain = fmt.Sprintf("%s needs the plural form %q here: the page shows this message for %s (counts.toml), and %s uses %q for one of them", lr.EnglishName, form, joinInts(src.counts), lr.EnglishName, form)
+			}
 			lr.add(p)
 		}
 	}

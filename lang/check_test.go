@@ -355,3 +355,59 @@ func TestShippedLocalesHaveNoErrors(t *testing.T) {
 		t.Errorf("%d errors in the shipped locales", r.Errors)
 	}
 }
+
+// TestDeclaredCounts: a plural message whose counts are declared in
+// counts.toml needs only the forms those counts select: Spanish "many"
+// (a million and more) is not required for 1 or 2 presses, Arabic still
+// needs "one" and "two" but not "few" or "many". Undeclared, every CLDR
+// form is required, as before.
+func TestDeclaredCounts(t *testing.T) {
+	es := `{"exit.status": {"one": "Presiona Shift {{.Count}} vez más", "other": "Presiona Shift {{.Count}} veces más"}}`
+	ar := `{"exit.status": {"one": "اضغط {{.Count}} مرة", "other": "اضغط {{.Count}} مرات"}}`
+	load := func(counts string) *lang.Report {
+		fsys := fstest.MapFS{
+			"active.en.json": {Data: []byte(checkEnglish)},
+			"active.es.json": {Data: []byte(es)},
+			"active.ar.json": {Data: []byte(ar)},
+		}
+		if counts != "" {
+			fsys["counts.toml"] = &fstest.MapFile{Data: []byte(counts)}
+		}
+		cat, err := lang.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat.Check(nil)
+	}
+	forms := func(lr *lang.LanguageReport) []string {
+		var out []string
+		for _, p := range lr.Problems {
+			if p.Kind == lang.KindPluralMissing {
+				out = append(out, p.Form)
+			}
+		}
+		return out
+	}
+	r := load("")
+	if got := forms(r.Language("es")); !slices.Equal(got, []string{"many"}) {
+		t.Errorf("undeclared: es missing %v, want [many]", got)
+	}
+	if got := forms(r.Language("ar")); !slices.Equal(got, []string{"zero", "two", "few", "many"}) {
+		t.Errorf("undeclared: ar missing %v", got)
+	}
+	r = load(`"exit.status" = [1, 2]`)
+	if got := forms(r.Language("es")); len(got) != 0 {
+		t.Errorf("counts 1, 2: es still asked for %v", got)
+	}
+	p := r.Language("ar")
+	if got := forms(p); !slices.Equal(got, []string{"two"}) {
+		t.Errorf("counts 1, 2: ar missing %v, want [two]", got)
+	} else if e := find(p, lang.KindPluralMissing, "exit.status"); !strings.Contains(e.Explain, "1 and 2") {
+		t.Errorf("explanation does not name the counts: %s", e.Explain)
+	}
+	// A broken counts.toml names its line.
+	_, err := lang.Load(fstest.MapFS{"active.en.json": {Data: []byte(checkEnglish)}, "counts.toml": {Data: []byte("\n\"exit.status\" = [1, -2]\n")}})
+	if err == nil || !strings.Contains(err.Error(), "counts.toml:2") {
+		t.Errorf("bad counts.toml: %v", err)
+	}
+}
