@@ -10,6 +10,7 @@ import (
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
 )
 
 // runI18n reports on every translation: one row per language, then each
@@ -22,9 +23,16 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	_, report, err := pages.LoadReport(from.sources(false))
+	src := from.sources(false)
+	s, report, err := pages.LoadReport(src)
 	if err != nil {
 		return err
+	}
+	if s != nil {
+		// Posters print every language with the bundled fonts only.
+		if err := poster.CheckGlyphs(src.Assets, s.Catalog, report); err != nil {
+			return err
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
