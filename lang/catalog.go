@@ -73,11 +73,14 @@ type Message struct {
 	ID string
 	// File is the file the message was read from: with deployment texts
 	// (--locales) one language's messages can come from two files.
-	File  string
-	Line  int
-	Hash  string
-	Forms map[string]string // plural category -> text
-	Desc  string
+	File string
+	Line int
+	Hash string
+	// Recorded is the hash hashes.toml keeps for the message, used when
+	// the file has none (a translation tool dropped it).
+	Recorded string
+	Forms    map[string]string // plural category -> text
+	Desc     string
 }
 
 // Catalog is every locale file, loaded and checked for breakage.
@@ -152,11 +155,20 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 		slices.SortStableFunc(names, func(a, b string) int {
 			return boolInt(a != "active."+Source+".json") - boolInt(b != "active."+Source+".json")
 		})
+		recorded, err := loadHashes(layer)
+		if err != nil {
+			errs = append(errs, err)
+		}
 		for _, name := range names {
 			loc, err := c.loadFile(layer, name)
 			if err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			for id, m := range loc.Messages {
+				if m.Hash == "" {
+					m.Recorded = recorded[loc.ID][id]
+				}
 			}
 			if prev, ok := c.locales[loc.ID]; ok {
 				for id, m := range loc.Messages {

@@ -320,10 +320,10 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 			// English has it, but no page of this config shows it.
 			continue
 		}
-		switch {
-		case m.Hash == "":
+		switch h := m.SourceHash(); {
+		case h == "":
 			lr.NoHash = append(lr.NoHash, m.ID)
-		case m.Hash != src.hash:
+		case h != src.hash:
 			lr.Stale = append(lr.Stale, m.ID)
 			p := at
 			p.Severity, p.Kind = SeverityWarning, KindStale
