@@ -13,6 +13,10 @@ import (
 // tag, a placeholder that does not parse): error.
 const KindBroken = "broken"
 
+// KindRender is a message that failed as a page rendered it (a
+// placeholder the page does not supply): error.
+const KindRender = "render"
+
 // AddLoadErrors puts the errors of files that LoadLayersAll could not read
 // into the report, each under its language (status.toml and other files
 // under English), so that `waymark i18n` shows them beside every other

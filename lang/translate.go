@@ -40,14 +40,19 @@ type TranslateError struct {
 	Err  error
 }
 
+// Where is the file and line of the message, as errors name them.
+func (e *TranslateError) Where() string {
+	switch {
+	case e.File == "":
+		return "locale " + e.Lang
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d", e.File, e.Line)
+	}
+	return e.File
+}
+
 func (e *TranslateError) Error() string {
-	where := e.File
-	if e.Line > 0 {
-		where = fmt.Sprintf("%s:%d", e.File, e.Line)
-	}
-	if where == "" {
-		where = "locale " + e.Lang
-	}
+	where := e.Where()
 	why := e.Err.Error()
 	if i := strings.Index(why, "map has no entry for key "); i >= 0 {
 		key := strings.Trim(why[i+len("map has no entry for key "):], `"`)

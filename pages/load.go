@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/waymark/waymark/lang"
@@ -33,7 +34,7 @@ type Sources struct {
 // otherwise every problem, each naming its file (and line and message
 // where it has them).
 func Load(src Sources) (*Site, error) {
-	s, report, err := LoadReport(src)
+	s, _, report, err := LoadReport(src)
 	if err != nil {
 		return nil, err
 	}
@@ -47,22 +48,28 @@ func Load(src Sources) (*Site, error) {
 // the report even when the report has errors, so that `waymark i18n` can
 // show all of them. A locale file that cannot be read at all is in the
 // report too (kind "broken"), beside every other file's problems; the site
-// is then nil. A broken English file or config is still an error.
-func LoadReport(src Sources) (*Site, *lang.Report, error) {
+// is then nil. A broken English file or config is still an error. The
+// catalog of every readable file comes back too, for checks of the
+// translations that only the report makes (the poster fonts).
+//
+// The pages are rendered only when the report has no error, and a message
+// that cannot be rendered (a placeholder the page does not supply) joins
+// the report as a "render" error: the site is then nil.
+func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
 	if src.LocalesDir != "" {
 		st, err := os.Stat(src.LocalesDir)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--locales: %w", err)
+			return nil, nil, nil, fmt.Errorf("--locales: %w", err)
 		}
 		if !st.IsDir() {
-			return nil, nil, fmt.Errorf("--locales %s: not a folder", src.LocalesDir)
+			return nil, nil, nil, fmt.Errorf("--locales %s: not a folder", src.LocalesDir)
 		}
 		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
 	}
 	cat, loadErrs := lang.LoadLayersAll(layers...)
 	if cat == nil {
-		return nil, nil, errors.Join(loadErrs...)
+		return nil, nil, nil, errors.Join(loadErrs...)
 	}
 	var cfg *site.Config
 	var err error
@@ -72,12 +79,12 @@ func LoadReport(src Sources) (*Site, *lang.Report, error) {
 		cfg, err = site.LoadFile(src.ConfigPath, cat)
 	}
 	if err != nil && len(loadErrs) == 0 {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	var ids []string
 	if err == nil {
 		if ids, err = UsedIDs(src.Assets, cat.English(), cfg); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 	} else {
 		// The config names a language whose file is broken: report every
@@ -90,14 +97,23 @@ func LoadReport(src Sources) (*Site, *lang.Report, error) {
 		// A file could not be read: show every other file's problems too,
 		// but build no site from the rest.
 		report.AddLoadErrors(loadErrs)
-		return nil, report, nil
+		return nil, cat, report, nil
+	}
+	if report.Errors > 0 {
+		return nil, cat, report, nil
 	}
 	s, err := Build(cfg, cat, src.Assets)
+	var te *lang.TranslateError
+	if errors.As(err, &te) {
+		report.Add(te.Lang, lang.Problem{Severity: lang.SeverityError, Kind: lang.KindRender,
+			File: te.File, Line: te.Line, ID: te.ID, Explain: strings.TrimPrefix(te.Error(), te.Where()+": message "+strconv.Quote(te.ID)+": ")})
+		return nil, cat, report, nil
+	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s.Report = report
-	return s, report, nil
+	return s, cat, report, nil
 }
 
 // ReportError is a translators' report with errors: the pages would show

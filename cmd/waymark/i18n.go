@@ -46,15 +46,13 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	src := from.sources(false)
-	s, report, err := pages.LoadReport(src)
+	_, cat, report, err := pages.LoadReport(src)
 	if err != nil {
 		return err
 	}
-	if s != nil {
-		// Posters print every language with the bundled fonts only.
-		if err := poster.CheckGlyphs(src.Assets, s.Catalog, report); err != nil {
-			return err
-		}
+	// Posters print every language with the bundled fonts only.
+	if err := poster.CheckGlyphs(src.Assets, cat, report); err != nil {
+		return err
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
