@@ -327,7 +327,7 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 			lr.Stale = append(lr.Stale, m.ID)
 			p := at
 			p.Severity, p.Kind = SeverityWarning, KindStale
-			p.Explain = "the English text or description changed after this was translated: compare with English, update the translation, then run goi18n merge to update its hash"
+			p.Explain = fmt.Sprintf("the English text or description changed after this was translated: compare with English and update the translation, then record it as current: waymark i18n --write-canonical DIR --updated %s:%s (or use goi18n merge: TRANSLATING.md, section 6)", loc.ID, m.ID)
 			lr.add(p)
 		}
 		checkForms(lr, loc, m, src)
@@ -338,7 +338,7 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 	}
 	if n := len(lr.NoHash); n > 0 {
 		lr.add(Problem{Severity: SeverityInfo, Kind: KindNoHash,
-			Explain: fmt.Sprintf("%d of %d messages have no \"hash\", so nobody can tell whether English changed since they were translated; goi18n merge adds hashes (see TRANSLATING.md)", n, len(loc.Messages))})
+			Explain: fmt.Sprintf("%d of %d messages have no \"hash\", so nobody can tell whether English changed since they were translated; waymark i18n --write-canonical adds them (TRANSLATING.md, section 6)", n, len(loc.Messages))})
 	}
 }
 

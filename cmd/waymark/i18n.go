@@ -21,7 +21,7 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flags("i18n", "", stderr)
 	from := addDataFlags(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
-	canonical := fs.String("write-canonical", "", "rewrite the locale files of this folder in the exact form `goi18n merge` writes, and record each translation's source hash in its hashes.toml (TRANSLATING.md, section 6); then report as usual")
+	canonical := fs.String("write-canonical", "", "rewrite the locale files of this folder in the exact form goi18n merge writes, and record each translation's source hash in its hashes.toml (TRANSLATING.md, section 6); then report as usual")
 	updated := fs.String("updated", "", "with --write-canonical: tag:id,... of stale translations that were updated outside goi18n, to record as current")
 	if _, err := parse(fs, args); err != nil {
 		return err
