@@ -252,14 +252,33 @@ func cleanEnv() []string {
 // contents.
 func copyProject(t *testing.T, root, dst string) map[string][]byte {
 	t.Helper()
+	var names []string
 	git := exec.Command("git", "ls-files", "-z", "--cached", "--others", "--exclude-standard")
 	git.Dir = root
-	out, err := git.Output()
-	if err != nil {
-		t.Fatalf("git ls-files: %v", err)
+	if out, err := git.Output(); err == nil {
+		names = strings.Split(strings.TrimRight(string(out), "\x00"), "\x00")
+	} else {
+		// Not a git checkout (a source archive): every file but tools'
+		// folders.
+		err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if d.IsDir() && (d.Name() == ".git" || d.Name() == "node_modules") {
+				return filepath.SkipDir
+			}
+			if d.Type().IsRegular() {
+				rel, _ := filepath.Rel(root, p)
+				names = append(names, rel)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	files := map[string][]byte{}
-	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+	for _, name := range names {
 		b, err := os.ReadFile(filepath.Join(root, name))
 		if err != nil {
 			continue // deleted in the working copy
@@ -274,7 +293,7 @@ func copyProject(t *testing.T, root, dst string) map[string][]byte {
 		files[filepath.ToSlash(name)] = b
 	}
 	if _, ok := files["go.mod"]; !ok {
-		t.Fatal("git ls-files did not list go.mod")
+		t.Fatal("the copy has no go.mod")
 	}
 	return files
 }
