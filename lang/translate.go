@@ -52,13 +52,17 @@ func (e *TranslateError) Where() string {
 }
 
 func (e *TranslateError) Error() string {
-	where := e.Where()
+	return fmt.Sprintf("%s: message %q: %s", e.Where(), e.ID, e.Why())
+}
+
+// Why explains the problem in a translator's words.
+func (e *TranslateError) Why() string {
 	why := e.Err.Error()
 	if i := strings.Index(why, "map has no entry for key "); i >= 0 {
 		key := strings.Trim(why[i+len("map has no entry for key "):], `"`)
 		why = fmt.Sprintf("{{.%s}} has no value where this message is shown: use only the placeholders of the English text (the page would show \"<no value>\")", key)
 	}
-	return fmt.Sprintf("%s: message %q: %s", where, e.ID, why)
+	return why
 }
 
 func (e *TranslateError) Unwrap() error { return e.Err }
@@ -130,11 +134,11 @@ func (l *Locale) translate(id string, count any, kv []any) (template.HTML, error
 // language's files lack it (fallback is then true). Any other failure is a
 // *TranslateError.
 func (l *Locale) localize(id string, data map[string]any, count any) (s string, fallback bool, err error) {
-	loc, file := l, l
+	loc := l
 	if !l.Has(id) && l.english != nil && l.english != l {
-		loc, file, fallback = l.english, l.english, true
+		loc, fallback = l.english, true
 	}
-	if !file.Has(id) {
+	if !loc.Has(id) {
 		// Not even English has it: the template check (UsedIDs) refuses
 		// such a page before it renders; show nothing rather than the ID.
 		return "", false, nil
@@ -145,8 +149,8 @@ func (l *Locale) localize(id string, data map[string]any, count any) (s string, 
 		if errors.As(err, &nf) && s != "" {
 			return s, true, nil
 		}
-		m := file.Messages[id]
-		return "", false, &TranslateError{File: m.File, Line: m.Line, ID: id, Lang: file.ID, Err: err}
+		m := loc.Messages[id]
+		return "", false, &TranslateError{File: m.File, Line: m.Line, ID: id, Lang: loc.ID, Err: err}
 	}
 	return s, fallback, nil
 }

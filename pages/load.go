@@ -6,7 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/waymark/waymark/lang"
@@ -106,7 +105,7 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	var te *lang.TranslateError
 	if errors.As(err, &te) {
 		report.Add(te.Lang, lang.Problem{Severity: lang.SeverityError, Kind: lang.KindRender,
-			File: te.File, Line: te.Line, ID: te.ID, Explain: strings.TrimPrefix(te.Error(), te.Where()+": message "+strconv.Quote(te.ID)+": ")})
+			File: te.File, Line: te.Line, ID: te.ID, Explain: te.Why()})
 		return nil, cat, report, nil
 	}
 	if err != nil {
