@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [wrk]=wrk
+  [json2po]=translate-toolkit [fc-query]=fontconfig
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do
@@ -30,6 +31,12 @@ if [ ! -f node_modules/axe-core/axe.min.js ]; then
   npm install --no-save --no-audit --no-fund --silent axe-core@4 >/dev/null
 fi
 export WAYMARK_AXE="$PWD/node_modules/axe-core/axe.min.js"
+
+# goi18n, the tool TRANSLATING.md tells translators to run, from the Go
+# module proxy: the round-trip tests run it on the locale files.
+command -v goi18n >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/goi18n" ] ||
+  go install github.com/nicksnyder/go-i18n/v2/goi18n@v2.7.0
+export PATH="$PATH:$(go env GOPATH)/bin"
 
 go vet ./...
 go test -count=1 ./...

@@ -878,10 +878,18 @@ func (e *browserEnv) announcement(t *testing.T, langID string, remaining int) st
 	if !ok {
 		t.Fatalf("no locale %s", langID)
 	}
-	s := html.UnescapeString(browserTagRE.ReplaceAllString(string(loc.TN("exit.status", remaining)), ""))
+	h, err := loc.TN("exit.status", remaining)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := loc.TN("exit.status", remaining+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := html.UnescapeString(browserTagRE.ReplaceAllString(string(h), ""))
 	// A form for exactly one or two may say "once more" or use a dual
 	// (Romanian "încă o dată", Arabic "مرتين") instead of the digit.
-	if s == "" || s == html.UnescapeString(browserTagRE.ReplaceAllString(string(loc.TN("exit.status", remaining+1)), "")) {
+	if s == "" || s == html.UnescapeString(browserTagRE.ReplaceAllString(string(next), "")) {
 		t.Fatalf("%s exit.status for %d is %q, the same as for %d or empty", langID, remaining, s, remaining+1)
 	}
 	return s
@@ -894,7 +902,11 @@ func (e *browserEnv) text(t *testing.T, langID, id string) string {
 	if !ok {
 		t.Fatalf("no locale %s", langID)
 	}
-	return html.UnescapeString(browserTagRE.ReplaceAllString(string(loc.T(id)), ""))
+	h, err := loc.T(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return html.UnescapeString(browserTagRE.ReplaceAllString(string(h), ""))
 }
 
 // waitLanded waits until the tab shows the neutral site.

@@ -61,6 +61,8 @@ type Locale struct {
 	Plural []string
 
 	localizer *i18n.Localizer
+	// english is the source locale, which T falls back to.
+	english *Locale
 }
 
 // Draft reports whether the translation still awaits a native speaker.
@@ -71,11 +73,14 @@ type Message struct {
 	ID string
 	// File is the file the message was read from: with deployment texts
 	// (--locales) one language's messages can come from two files.
-	File  string
-	Line  int
-	Hash  string
-	Forms map[string]string // plural category -> text
-	Desc  string
+	File string
+	Line int
+	Hash string
+	// Recorded is the hash hashes.toml keeps for the message, used when
+	// the file has none (a translation tool dropped it).
+	Recorded string
+	Forms    map[string]string // plural category -> text
+	Desc     string
 }
 
 // Catalog is every locale file, loaded and checked for breakage.
@@ -83,6 +88,8 @@ type Catalog struct {
 	bundle  *i18n.Bundle
 	locales map[string]*Locale
 	order   []string
+	// counts are the declared counts of plural messages (counts.toml).
+	counts map[string][]int
 }
 
 // Layer is one folder of locale files. Name is how messages and errors
@@ -105,15 +112,29 @@ func Load(fsys fs.FS) (*Catalog, error) { return LoadLayers(Layer{FS: fsys}) }
 // Every file of every layer is read before any error is returned, so that
 // one run names every broken file.
 func LoadLayers(layers ...Layer) (*Catalog, error) {
+	c, errs := LoadLayersAll(layers...)
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return c, nil
+}
+
+// LoadLayersAll is LoadLayers for the translators' report: it returns the
+// catalog of every file that could be read, beside the errors of those
+// that could not, so that one broken file does not hide the problems of
+// all the others. The catalog is nil when English itself cannot be read.
+// Nothing that serves or prints pages may use a catalog that came with
+// errors: pages.Load refuses it.
+func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 	bundle := i18n.NewBundle(language.English)
 	bundle.RegisterUnmarshalFunc("json", json.Unmarshal)
-	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}}
+	c := &Catalog{bundle: bundle, locales: map[string]*Locale{}, counts: map[string][]int{}}
 	statuses := map[string]Status{}
 	var errs []error
 	for _, layer := range layers {
 		names, err := fs.Glob(layer.FS, "active.*.json")
 		if err != nil {
-			return nil, err
+			return nil, append(errs, err)
 		}
 		st, err := loadStatus(layer)
 		if err != nil {
@@ -122,16 +143,32 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 		for tag, s := range st {
 			statuses[tag] = s
 		}
+		counts, err := loadCounts(layer)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		for id, n := range counts {
+			c.counts[id] = n
+		}
 		// English first: every other file is read against it.
 		sort.Strings(names)
 		slices.SortStableFunc(names, func(a, b string) int {
 			return boolInt(a != "active."+Source+".json") - boolInt(b != "active."+Source+".json")
 		})
+		recorded, err := loadHashes(layer)
+		if err != nil {
+			errs = append(errs, err)
+		}
 		for _, name := range names {
 			loc, err := c.loadFile(layer, name)
 			if err != nil {
 				errs = append(errs, err)
 				continue
+			}
+			for id, m := range loc.Messages {
+				if m.Hash == "" {
+					m.Recorded = recorded[loc.ID][id]
+				}
 			}
 			if prev, ok := c.locales[loc.ID]; ok {
 				for id, m := range loc.Messages {
@@ -143,11 +180,11 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 			c.order = append(c.order, loc.ID)
 		}
 	}
-	if len(errs) > 0 {
-		return nil, errors.Join(errs...)
-	}
 	if c.locales[Source] == nil {
-		return nil, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source)
+		if len(errs) == 0 {
+			errs = append(errs, fmt.Errorf("locales: active.%s.json is missing: it is the source of every message", Source))
+		}
+		return nil, errs
 	}
 	for _, loc := range c.locales {
 		loc.Status = statuses[loc.ID]
@@ -155,8 +192,9 @@ func LoadLayers(layers ...Layer) (*Catalog, error) {
 			loc.Status.Status = "draft"
 		}
 		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
+		loc.english = c.locales[Source]
 	}
-	return c, nil
+	return c, errs
 }
 
 func boolInt(b bool) int {
@@ -230,17 +268,10 @@ func cleanTemplateErr(err error) string {
 // that later checks can point at it.
 func readMessages(name string, data []byte) ([]*Message, error) {
 	var raw map[string]json.RawMessage
-	if err := json.Unmarshal(data, &raw); err != nil {
-		line := 0
-		var se *json.SyntaxError
-		var te *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &se):
-			line = lineAt(data, se.Offset)
-		case errors.As(err, &te):
-			line = lineAt(data, te.Offset)
-		}
-		return nil, &FileError{File: name, Line: line, Problem: "not valid JSON: " + err.Error()}
+	if bytes.HasPrefix(data, bom) || json.Unmarshal(data, &raw) != nil {
+		err := json.Unmarshal(data, &raw)
+		line, problem := jsonProblem(data, err)
+		return nil, &FileError{File: name, Line: line, Problem: problem}
 	}
 	var out []*Message
 	for id, body := range raw {

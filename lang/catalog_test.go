@@ -104,6 +104,25 @@ func TestLoadBrokenFiles(t *testing.T) {
 			wantLine: 4, wantText: "not valid JSON",
 		},
 		{
+			name: "curly quotes from a word processor",
+			file: "active.nl.json",
+			data: "{\n  \"page.heading\": \"Hulp\",\n  \"action.call\": \u201cBel\u201d\n}\n",
+			// Named as the character typed, not as its first byte ('â').
+			wantLine: 3, wantText: "U+201C LEFT DOUBLE QUOTATION MARK",
+		},
+		{
+			name:     "byte-order mark",
+			file:     "active.nl.json",
+			data:     "\ufeff{\n  \"page.heading\": \"Hulp\"\n}\n",
+			wantLine: 1, wantText: "byte-order mark",
+		},
+		{
+			name:     "no-break space between texts",
+			file:     "active.nl.json",
+			data:     "{\n  \"page.heading\":\u00a0\"Hulp\"\n}\n",
+			wantLine: 2, wantText: "U+00A0 NO-BREAK SPACE",
+		},
+		{
 			name:     "placeholder does not parse",
 			file:     "active.nl.json",
 			data:     "{\n  \"page.heading\": \"Hulp\",\n  \"exit.status\": {\n    \"one\": \"Druk nog {{.Count keer\",\n    \"other\": \"Druk nog {{.Count}} keer\"\n  }\n}\n",

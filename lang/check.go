@@ -157,6 +157,7 @@ type source struct {
 	placeholders map[string]bool // {{.Name}} names in any English form
 	keep         []string        // names the description says to keep
 	words        int             // words in the English "other" text
+	counts       []int           // the counts pages show it with (counts.toml)
 }
 
 // Check reports, for every language, what is missing, out of date or
@@ -185,6 +186,7 @@ func (c *Catalog) Check(usedIDs []string) *Report {
 	}
 	for id, m := range en.Messages {
 		srcs[id] = newSource(m)
+		srcs[id].counts = c.counts[id]
 		if usedIDs == nil || used[id] {
 			order = append(order, id)
 		}
@@ -319,14 +321,14 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 			// English has it, but no page of this config shows it.
 			continue
 		}
-		switch {
-		case m.Hash == "":
+		switch h := m.SourceHash(); {
+		case h == "":
 			lr.NoHash = append(lr.NoHash, m.ID)
-		case m.Hash != src.hash:
+		case h != src.hash:
 			lr.Stale = append(lr.Stale, m.ID)
 			p := at
 			p.Severity, p.Kind = SeverityWarning, KindStale
-			p.Explain = "the English text or description changed after this was translated: compare with English, update the translation, then run goi18n merge to update its hash"
+			p.Explain = fmt.Sprintf("the English text or description changed after this was translated: compare with English and update the translation, then record it as current: waymark i18n --write-canonical DIR --updated %s:%s (or use goi18n merge: TRANSLATING.md, section 6)", loc.ID, m.ID)
 			lr.add(p)
 		}
 		checkForms(lr, loc, m, src)
@@ -337,7 +339,7 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 	}
 	if n := len(lr.NoHash); n > 0 {
 		lr.add(Problem{Severity: SeverityInfo, Kind: KindNoHash,
-			Explain: fmt.Sprintf("%d of %d messages have no \"hash\", so nobody can tell whether English changed since they were translated; goi18n merge adds hashes (see TRANSLATING.md)", n, len(loc.Messages))})
+			Explain: fmt.Sprintf("%d of %d messages have no \"hash\", so nobody can tell whether English changed since they were translated; waymark i18n --write-canonical adds them (TRANSLATING.md, section 6)", n, len(loc.Messages))})
 	}
 }
 
@@ -361,11 +363,14 @@ func checkForms(lr *LanguageReport, loc *Locale, m *Message, src *source) {
 		}
 		return
 	}
-	for _, form := range loc.Plural {
+	for _, form := range NeededForms(loc.Tag, loc.Plural, src.counts) {
 		if _, ok := m.Forms[form]; !ok {
 			p := at
 			p.Severity, p.Kind, p.Form = SeverityError, KindPluralMissing, form
 			p.Explain = fmt.Sprintf("%s needs the plural form %q here (it uses %s): without it some numbers show no text", lr.EnglishName, form, strings.Join(quoteAll(loc.Plural), ", "))
+			if len(src.counts) > 0 {
+				p.Explain = fmt.Sprintf("%s needs the plural form %q here: the page shows this message for %s (counts.toml), and %s uses %q for one of them", lr.EnglishName, form, joinInts(src.counts), lr.EnglishName, form)
+			}
 			lr.add(p)
 		}
 	}

@@ -213,11 +213,11 @@ func TestScriptTagRendersAsText(t *testing.T) {
 	cat := checkCatalog(t, "active.nl.json",
 		`{"page.intro": "<script>alert(1)</script>", "emergency.silent": "<b>Bel</b> {{.Number}} <img src=x onerror=alert(1)>"}`, "")
 	nl, _ := cat.Locale("nl")
-	got := string(nl.T("page.intro"))
+	got := string(must(nl.T("page.intro")))
 	if want := "&lt;script&gt;alert(1)&lt;/script&gt;"; got != want {
 		t.Errorf("T = %q, want %q", got, want)
 	}
-	got = string(nl.T("emergency.silent", "Number", lang.LTR("999")))
+	got = string(must(nl.T("emergency.silent", "Number", lang.LTR("999"))))
 	if strings.Contains(got, "<b>") || strings.Contains(got, "<img") {
 		t.Errorf("markup from the translation got through: %q", got)
 	}
@@ -353,5 +353,61 @@ func TestShippedLocalesHaveNoErrors(t *testing.T) {
 	}
 	if r.Errors != 0 {
 		t.Errorf("%d errors in the shipped locales", r.Errors)
+	}
+}
+
+// TestDeclaredCounts: a plural message whose counts are declared in
+// counts.toml needs only the forms those counts select: Spanish "many"
+// (a million and more) is not required for 1 or 2 presses, Arabic still
+// needs "one" and "two" but not "few" or "many". Undeclared, every CLDR
+// form is required, as before.
+func TestDeclaredCounts(t *testing.T) {
+	es := `{"exit.status": {"one": "Presiona Shift {{.Count}} vez más", "other": "Presiona Shift {{.Count}} veces más"}}`
+	ar := `{"exit.status": {"one": "اضغط {{.Count}} مرة", "other": "اضغط {{.Count}} مرات"}}`
+	load := func(counts string) *lang.Report {
+		fsys := fstest.MapFS{
+			"active.en.json": {Data: []byte(checkEnglish)},
+			"active.es.json": {Data: []byte(es)},
+			"active.ar.json": {Data: []byte(ar)},
+		}
+		if counts != "" {
+			fsys["counts.toml"] = &fstest.MapFile{Data: []byte(counts)}
+		}
+		cat, err := lang.Load(fsys)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cat.Check(nil)
+	}
+	forms := func(lr *lang.LanguageReport) []string {
+		var out []string
+		for _, p := range lr.Problems {
+			if p.Kind == lang.KindPluralMissing {
+				out = append(out, p.Form)
+			}
+		}
+		return out
+	}
+	r := load("")
+	if got := forms(r.Language("es")); !slices.Equal(got, []string{"many"}) {
+		t.Errorf("undeclared: es missing %v, want [many]", got)
+	}
+	if got := forms(r.Language("ar")); !slices.Equal(got, []string{"zero", "two", "few", "many"}) {
+		t.Errorf("undeclared: ar missing %v", got)
+	}
+	r = load(`"exit.status" = [1, 2]`)
+	if got := forms(r.Language("es")); len(got) != 0 {
+		t.Errorf("counts 1, 2: es still asked for %v", got)
+	}
+	p := r.Language("ar")
+	if got := forms(p); !slices.Equal(got, []string{"two"}) {
+		t.Errorf("counts 1, 2: ar missing %v, want [two]", got)
+	} else if e := find(p, lang.KindPluralMissing, "exit.status"); !strings.Contains(e.Explain, "1 and 2") {
+		t.Errorf("explanation does not name the counts: %s", e.Explain)
+	}
+	// A broken counts.toml names its line.
+	_, err := lang.Load(fstest.MapFS{"active.en.json": {Data: []byte(checkEnglish)}, "counts.toml": {Data: []byte("\n\"exit.status\" = [1, -2]\n")}})
+	if err == nil || !strings.Contains(err.Error(), "counts.toml:2") {
+		t.Errorf("bad counts.toml: %v", err)
 	}
 }

@@ -46,6 +46,9 @@ func NewNegotiator(tags []language.Tag) *Negotiator {
 // language (zh-Hant against zh-Hans: a Traditional-Chinese reader reads
 // Simplified far better than English).
 func (n *Negotiator) Match(t language.Tag) (int, bool) {
+	if i, ok := n.kurdish(t); ok {
+		return i, true
+	}
 	_, i, conf := n.matcher.Match(t)
 	switch conf {
 	case language.Exact, language.High:
@@ -56,6 +59,43 @@ func (n *Negotiator) Match(t language.Tag) (int, bool) {
 		return i, b1 == b2
 	}
 	return 0, false
+}
+
+// kurdish maps the tags phones send for Kurdish to Sorani (ckb) where
+// CLDR's reading of "ku" as Kurmanji would miss it. "ku" alone is
+// Kurmanji (Latin script) in CLDR, but many phones and Windows send "ku"
+// or "ku-Arab" for Sorani, written in Arabic script, and x/text rates
+// ku-Arab against ckb as no match at all. So ku-Arab, and ku in Iraq or
+// Iran, go to ckb first; plain "ku" goes to a Kurmanji page (ku) if the
+// site has one and to Sorani otherwise, which a Kurdish reader understands
+// better than the default language.
+func (n *Negotiator) kurdish(t language.Tag) (int, bool) {
+	base, _ := t.Base()
+	if base.String() != "ku" {
+		return 0, false
+	}
+	script, conf := t.Script()
+	region, _ := t.Region()
+	arabic := conf == language.Exact && script.String() == "Arab" ||
+		conf != language.Exact && (region.String() == "IQ" || region.String() == "IR")
+	if !arabic && (conf == language.Exact || n.hasBase("ku")) {
+		return 0, false
+	}
+	for i, sup := range n.tags {
+		if b, _ := sup.Base(); b.String() == "ckb" {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+func (n *Negotiator) hasBase(base string) bool {
+	for _, sup := range n.tags {
+		if b, _ := sup.Base(); b.String() == base {
+			return true
+		}
+	}
+	return false
 }
 
 // Parse reads a language tag from a URL path segment, case-insensitively.

@@ -159,3 +159,48 @@ func FuzzAccept(f *testing.F) {
 		}
 	})
 }
+
+// TestKurdish: phones send "ku" or "ku-Arab" for Sorani, which CLDR tags
+// ckb (and x/text rates as no match for ku-Arab): they must reach a ckb
+// page when the site has one, while ku-Latn (Kurmanji) stays with a ku
+// page or the default.
+func TestKurdish(t *testing.T) {
+	negotiator := func(ids ...string) *lang.Negotiator {
+		var tags []language.Tag
+		for _, s := range ids {
+			tags = append(tags, language.MustParse(s))
+		}
+		return lang.NewNegotiator(tags)
+	}
+	tests := []struct {
+		site   []string
+		header string
+		want   string // "" is no match
+	}{
+		{[]string{"en", "ckb"}, "ku", "ckb"},
+		{[]string{"en", "ckb"}, "ku-Arab", "ckb"},
+		{[]string{"en", "ckb"}, "ku-Arab-IQ", "ckb"},
+		{[]string{"en", "ckb"}, "ku-IQ", "ckb"},
+		{[]string{"en", "ckb"}, "ckb-IQ", "ckb"},
+		{[]string{"en", "ckb"}, "ku-Latn", ""},
+		{[]string{"en", "ckb"}, "ku-Latn, en;q=0.5", "en"},
+		{[]string{"en", "ku", "ckb"}, "ku", "ku"},
+		{[]string{"en", "ku", "ckb"}, "ku-TR", "ku"},
+		{[]string{"en", "ku", "ckb"}, "ku-Arab", "ckb"},
+		{[]string{"en", "ku", "ckb"}, "ku-IQ", "ckb"},
+		{[]string{"en", "ku"}, "ku-Arab", ""},
+		{[]string{"en", "ku"}, "ku", "ku"},
+		{[]string{"en", "ar"}, "ku", ""},
+	}
+	for _, tt := range tests {
+		n := negotiator(tt.site...)
+		i, ok := n.Accept(tt.header)
+		got := ""
+		if ok {
+			got = tt.site[i]
+		}
+		if got != tt.want {
+			t.Errorf("site %v, Accept-Language %q: got %q, want %q", tt.site, tt.header, got, tt.want)
+		}
+	}
+}

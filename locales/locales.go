@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed active.*.json status.toml
+//go:embed active.*.json *.toml
 var files embed.FS
 
 // FS returns the embedded locale files. `waymark serve --dev` reads the

@@ -1,6 +1,7 @@
 package pages
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -32,7 +33,7 @@ type Sources struct {
 // otherwise every problem, each naming its file (and line and message
 // where it has them).
 func Load(src Sources) (*Site, error) {
-	s, report, err := LoadReport(src)
+	s, _, report, err := LoadReport(src)
 	if err != nil {
 		return nil, err
 	}
@@ -44,43 +45,74 @@ func Load(src Sources) (*Site, error) {
 
 // LoadReport is Load for the translators' report: it returns the site and
 // the report even when the report has errors, so that `waymark i18n` can
-// show all of them. A broken file or config is still an error.
-func LoadReport(src Sources) (*Site, *lang.Report, error) {
+// show all of them. A locale file that cannot be read at all is in the
+// report too (kind "broken"), beside every other file's problems; the site
+// is then nil. A broken English file or config is still an error. The
+// catalog of every readable file comes back too, for checks of the
+// translations that only the report makes (the poster fonts).
+//
+// The pages are rendered only when the report has no error, and a message
+// that cannot be rendered (a placeholder the page does not supply) joins
+// the report as a "render" error: the site is then nil.
+func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
 	if src.LocalesDir != "" {
 		st, err := os.Stat(src.LocalesDir)
 		if err != nil {
-			return nil, nil, fmt.Errorf("--locales: %w", err)
+			return nil, nil, nil, fmt.Errorf("--locales: %w", err)
 		}
 		if !st.IsDir() {
-			return nil, nil, fmt.Errorf("--locales %s: not a folder", src.LocalesDir)
+			return nil, nil, nil, fmt.Errorf("--locales %s: not a folder", src.LocalesDir)
 		}
 		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
 	}
-	cat, err := lang.LoadLayers(layers...)
-	if err != nil {
-		return nil, nil, err
+	cat, loadErrs := lang.LoadLayersAll(layers...)
+	if cat == nil {
+		return nil, nil, nil, errors.Join(loadErrs...)
 	}
 	var cfg *site.Config
+	var err error
 	if src.ConfigPath == "" {
 		cfg, err = site.Demo(cat)
 	} else {
 		cfg, err = site.LoadFile(src.ConfigPath, cat)
 	}
-	if err != nil {
-		return nil, nil, err
+	if err != nil && len(loadErrs) == 0 {
+		return nil, nil, nil, err
 	}
-	ids, err := UsedIDs(src.Assets, cat.English(), cfg)
-	if err != nil {
-		return nil, nil, err
+	var ids []string
+	if err == nil {
+		if ids, err = UsedIDs(src.Assets, cat.English(), cfg); err != nil {
+			return nil, nil, nil, err
+		}
+	} else {
+		// The config names a language whose file is broken: report every
+		// file's problems over all English messages, and the config's error
+		// after them (it is often a consequence of the broken file).
+		loadErrs = append(loadErrs, err)
 	}
 	report := cat.Check(ids)
+	if len(loadErrs) > 0 {
+		// A file could not be read: show every other file's problems too,
+		// but build no site from the rest.
+		report.AddLoadErrors(loadErrs)
+		return nil, cat, report, nil
+	}
+	if report.Errors > 0 {
+		return nil, cat, report, nil
+	}
 	s, err := Build(cfg, cat, src.Assets)
+	var te *lang.TranslateError
+	if errors.As(err, &te) {
+		report.Add(te.Lang, lang.Problem{Severity: lang.SeverityError, Kind: lang.KindRender,
+			File: te.File, Line: te.Line, ID: te.ID, Explain: te.Why()})
+		return nil, cat, report, nil
+	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	s.Report = report
-	return s, report, nil
+	return s, cat, report, nil
 }
 
 // ReportError is a translators' report with errors: the pages would show

@@ -2,9 +2,12 @@ package site
 
 import (
 	"errors"
+	"io/fs"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/waymark/waymark/locales"
 )
 
 type langs []string
@@ -226,7 +229,17 @@ names = { ar = "ليدز" }
 }
 
 func TestDemoLoads(t *testing.T) {
-	all := langs{"en", "nl", "ti", "ar", "sq", "vi", "so", "uk", "es", "pl", "ro", "fa", "bg", "am", "zh-Hans"}
+	// Every language that has a locale file, read from the folder: a
+	// translator who adds a language to demo.toml and locales/ must not
+	// have to edit this test too.
+	names, err := fs.Glob(locales.FS(), "active.*.json")
+	if err != nil || len(names) < 2 {
+		t.Fatalf("locale files: %v %v", names, err)
+	}
+	var all langs
+	for _, n := range names {
+		all = append(all, strings.TrimSuffix(strings.TrimPrefix(n, "active."), ".json"))
+	}
 	c, err := Demo(all)
 	if err != nil {
 		t.Fatal(err)

@@ -6,7 +6,10 @@ import (
 	"io"
 	"time"
 
+	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
 	"github.com/waymark/waymark/site"
 )
 
@@ -22,6 +25,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	s, err := from.load()
 	if err != nil {
 		return err
+	}
+	// Posters print every language with the bundled fonts only.
+	if err := poster.CheckGlyphs(assets.FS(), s.Catalog, s.Report); err != nil {
+		return err
+	}
+	if s.Report.Errors > 0 {
+		return pages.ReportError{Report: s.Report}
 	}
 	cfg := s.Config
 	fmt.Fprintf(stdout, "%s: %d regions, %d areas, %d venues, %d languages: OK\n", cfg.Source, len(cfg.Regions), len(cfg.Areas), len(cfg.Venues), len(s.Locales))

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
 )
 
 // runI18n reports on every translation: one row per language, then each
@@ -19,11 +21,37 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs := flags("i18n", "", stderr)
 	from := addDataFlags(fs)
 	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
+	canonical := fs.String("write-canonical", "", "rewrite the locale files of this folder in the exact form goi18n merge writes, and record each translation's source hash in its hashes.toml (TRANSLATING.md, section 6); then report as usual")
+	updated := fs.String("updated", "", "with --write-canonical: tag:id,... of stale translations that were updated outside goi18n, to record as current")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	_, report, err := pages.LoadReport(from.sources(false))
+	if *updated != "" && *canonical == "" {
+		return fmt.Errorf("--updated needs --write-canonical DIR")
+	}
+	if *canonical != "" {
+		var list []string
+		if *updated != "" {
+			list = strings.Split(*updated, ",")
+		}
+		changed, err := lang.WriteCanonical(*canonical, list)
+		if err != nil {
+			return err
+		}
+		for _, p := range changed {
+			fmt.Fprintf(stderr, "wrote %s\n", p)
+		}
+		if len(changed) == 0 {
+			fmt.Fprintf(stderr, "%s: already canonical\n", *canonical)
+		}
+	}
+	src := from.sources(false)
+	_, cat, report, err := pages.LoadReport(src)
 	if err != nil {
+		return err
+	}
+	// Posters print every language with the bundled fonts only.
+	if err := poster.CheckGlyphs(src.Assets, cat, report); err != nil {
 		return err
 	}
 	if *asJSON {

@@ -151,18 +151,47 @@ func TestI18nMissingOnlyPasses(t *testing.T) {
 	}
 }
 
-// TestI18nLoadError: a file that cannot be read fails with its path, line
-// and message.
+// TestI18nLoadError: a file that cannot be read is reported with its
+// path, line and message, in plain words, and does not stop the report:
+// every other file's problems are listed in the same run.
 func TestI18nLoadError(t *testing.T) {
 	dir := brokenLocales(t)
 	bad := "{\n  \"page.heading\": {\n    \"one\": \"x\",\n    \"oter\": \"y\"\n  }\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "active.ti.json"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, _, errOut := runCLI(t, "i18n", "--locales", dir)
-	want := filepath.ToSlash(filepath.Clean(dir)) + `/active.ti.json:2: message "page.heading"`
-	if code != 1 || !strings.Contains(errOut, want) {
-		t.Errorf("exit %d, stderr %q, want it to say %q", code, errOut, want)
+	// Curly quotes from a word processor, in another file.
+	curly := "{\n  \"page.heading\": \"Gratis hulp\",\n  \"action.call\": \u201cBel\u201d\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "active.nl.json"), []byte(curly), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// And a file that reads but has an error of its own.
+	ar := "{\n  \"emergency.silent\": \"\u202e{{.Number}} اتصل\"\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "active.ar.json"), []byte(ar), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "i18n", "--locales", dir)
+	shown := filepath.ToSlash(filepath.Clean(dir))
+	for _, want := range []string{
+		shown + `/active.ti.json:2: message "page.heading"`,
+		shown + `/active.nl.json:3: not valid JSON at line 3`,
+		"U+201C LEFT DOUBLE QUOTATION MARK",
+		shown + `/active.ar.json:2: message "emergency.silent"`,
+		"U+202E",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report lacks %q:\n%s", want, out)
+		}
+	}
+	if code != 1 || !strings.Contains(errOut, "errors in the translations") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+	if strings.Contains(out, "'â'") {
+		t.Errorf("the report names a byte, not the character:\n%s", out)
+	}
+	// --json has the broken files too, as kind "broken".
+	if _, js, _ := runCLI(t, "i18n", "--json", "--locales", dir); strings.Count(js, `"kind": "broken"`) != 2 {
+		t.Errorf("--json: want 2 broken files:\n%.2000s", js)
 	}
 	if code, _, errOut := runCLI(t, "i18n", "--locales", filepath.Join(dir, "nope")); code != 1 || !strings.Contains(errOut, "--locales") {
 		t.Errorf("missing folder: exit %d, stderr %q", code, errOut)

@@ -43,7 +43,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.dev, "dev", false, "read templates and locales from ./assets and ./locales and reload on change (for translators)")
 	fs.BoolVar(&c.hsts, "hsts", false, "send Strict-Transport-Security on the public listener (see docs/privacy.md before enabling)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
-	fs.StringVar(&c.dataDir, "data-dir", "", "folder for the scan counts file (default: waymark-data beside --config; the demo keeps counts in memory; \"off\" keeps them in memory only)")
+	fs.StringVar(&c.dataDir, "data-dir", "", "folder for the scan counts file (default: waymark-data beside --config; the demo and --dev keep counts in memory; \"off\" keeps them in memory only)")
 	fs.DurationVar(&c.flushEvery, "flush-interval", stats.DefaultFlushInterval, "how often scan counts are written to disk; a crash loses at most this much")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -77,7 +77,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st, err := stats.Open(dataDir(c.dataDir, c.data.config))
+	st, err := stats.Open(dataDir(c.dataDir, c.data.config, c.dev))
 	if err != nil {
 		// Counting is for staff; help pages must not depend on it.
 		log.Error("scan counts unavailable; counting in memory only until the file is repaired", "error", err)
@@ -164,13 +164,18 @@ func isLoopback(addr string) bool {
 }
 
 // dataDir picks where scan counts live: the flag, else a folder beside a
-// real config file; the demo keeps them in memory only.
-func dataDir(flag, config string) string {
+// real config file; the demo keeps them in memory only, and so does --dev:
+// a translator previews with the config in the source tree
+// (site/demo.toml), and a waymark-data folder beside it would land in their
+// working copy and, one day, in a commit.
+func dataDir(flag, config string, dev bool) string {
 	switch {
 	case flag == "off":
 		return ""
 	case flag != "":
 		return flag
+	case dev:
+		return ""
 	case config != "":
 		return filepath.Join(filepath.Dir(config), "waymark-data")
 	}
