@@ -105,7 +105,7 @@ func TestDefectsRefusedOnEveryCommand(t *testing.T) {
 		{"check"},
 		{"i18n"},
 		{"export", filepath.Join(out, "site")},
-		{"poster", "K7Q2M", "--html", "-o", filepath.Join(out, "p.html")},
+		{"poster", "K7Q2M", "--html", "--base-url", "https://help.example.org", "-o", filepath.Join(out, "p.html")},
 		{"qr", "K7Q2M", "-o", filepath.Join(out, "q.svg")},
 		{"venues"},
 	}
