@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/site"
 )
@@ -75,10 +76,18 @@ func LoadReport(src Sources) (*Site, *lang.Report, error) {
 		return nil, nil, err
 	}
 	report := cat.Check(ids)
-	s, err := Build(cfg, cat, src.Assets)
+	// Recordings are translations in another form: read from the same
+	// layers (audio/<tag>/), checked into the same report, so a broken one
+	// refuses the data on every path as a broken text does.
+	rec, err := audio.Load(layers...)
 	if err != nil {
 		return nil, nil, err
 	}
+	s, err := BuildWithAudio(cfg, cat, src.Assets, rec)
+	if err != nil {
+		return nil, nil, err
+	}
+	audio.Check(report, rec, cat, s.Sections)
 	s.Report = report
 	return s, report, nil
 }

@@ -1,0 +1,80 @@
+package pages
+
+import (
+	"slices"
+
+	"github.com/waymark/waymark/audio"
+	"github.com/waymark/waymark/lang"
+)
+
+// Listen is what the "listen" template shows for one section: a native
+// audio control for a current recording in the page's language. The
+// template calls $.Listen "section" where the section ends; that call is
+// also how the site learns which sections exist (Site.Sections), so the
+// list of recordable sections is the template's.
+type Listen struct {
+	L       *lang.Locale
+	Section string
+	URL     string
+	// Placeholder marks a computer voice, which the page says it is.
+	Placeholder bool
+}
+
+// Listen returns the control of a section, or nil where the page's
+// language has no usable recording of it. A stale recording (its text has
+// changed since) is not offered: it may say something the page no longer
+// says, and on this page that can be a promise that was corrected.
+func (d *PageData) Listen(section string) *Listen {
+	s := d.site
+	if s == nil {
+		return nil
+	}
+	sec := s.section(section)
+	rec := s.Audio.Get(d.L.ID, section)
+	if rec == nil || rec.Err != nil || rec.TextHash != audio.TextHash(d.L, sec.IDs) {
+		return nil
+	}
+	return &Listen{L: d.L, Section: section, URL: "/audio/" + d.L.ID + "/" + rec.Name, Placeholder: rec.Placeholder()}
+}
+
+// section records a section the templates name and returns its messages.
+func (s *Site) section(key string) audio.Section {
+	if i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key }); i >= 0 {
+		return s.Sections[i]
+	}
+	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.used)}
+	s.Sections = append(s.Sections, sec)
+	return sec
+}
+
+// AudioPaths lists the URL of every recording the pages offer, for the
+// static export.
+func (s *Site) AudioPaths() []string {
+	var out []string
+	for _, loc := range s.Locales {
+		for _, sec := range s.Sections {
+			d := &PageData{L: loc, site: s}
+			if l := d.Listen(sec.Key); l != nil {
+				out = append(out, l.URL)
+			}
+		}
+	}
+	return out
+}
+
+// Recording returns the recording a URL's language and file name name,
+// if the pages offer it.
+func (s *Site) Recording(langID, name string) *audio.Recording {
+	rec := s.Audio.ByName(langID, name)
+	if rec == nil {
+		return nil
+	}
+	loc, ok := s.Locale(langID)
+	if !ok || loc.ID != langID {
+		return nil
+	}
+	if (&PageData{L: loc, site: s}).Listen(rec.Section) == nil {
+		return nil
+	}
+	return rec
+}
