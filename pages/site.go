@@ -37,7 +37,7 @@ type Site struct {
 	Audio    *audio.Set
 	Sections []audio.Section
 
-	used       map[string]bool // message IDs the pages use
+	used map[string]bool // message IDs the pages use
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
