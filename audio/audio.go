@@ -251,3 +251,51 @@ func tableLine(data []byte, section string) int {
 	}
 	return 0
 }
+
+// Entry is one section's table in a manifest, as `waymark audio import`
+// writes it.
+type Entry struct {
+	File   string
+	Text   string
+	Status string
+	By     string
+	Date   string
+}
+
+// ReadManifest decodes a manifest for rewriting.
+func ReadManifest(data []byte) (map[string]Entry, error) {
+	var raw map[string]entry
+	if _, err := toml.Decode(string(data), &raw); err != nil {
+		return nil, err
+	}
+	out := make(map[string]Entry, len(raw))
+	for k, e := range raw {
+		out[k] = Entry{File: e.File, Text: e.Text, Status: e.Status, By: e.By, Date: dateString(e.Date)}
+	}
+	return out, nil
+}
+
+// FormatManifest writes a manifest: sections sorted, each a quoted table
+// (a rights topic's key has a dot), dates as TOML dates.
+func FormatManifest(tag string, entries map[string]Entry) []byte {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# Recordings of the sections in %s, one table a section; see TRANSLATING.md.\n", tag)
+	b.WriteString("# text is the hash of the text each was read from (`waymark audio script`);\n")
+	b.WriteString("# status is placeholder (a computer voice), draft or reviewed.\n")
+	keys := make([]string, 0, len(entries))
+	for k := range entries {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		e := entries[k]
+		fmt.Fprintf(&b, "\n[%q]\nfile = %q\ntext = %q\nstatus = %q\n", k, e.File, e.Text, e.Status)
+		if e.By != "" {
+			fmt.Fprintf(&b, "by = %q\n", e.By)
+		}
+		if _, err := time.Parse("2006-01-02", e.Date); err == nil {
+			fmt.Fprintf(&b, "date = %s\n", e.Date)
+		}
+	}
+	return []byte(b.String())
+}

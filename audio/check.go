@@ -63,22 +63,22 @@ func Check(r *lang.Report, s *Set, cat *lang.Catalog, sections []Section) {
 			}
 			switch {
 			case rec.Err != nil:
-				add(lang.Problem{Severity: lang.SeverityError, Kind: KindBroken, File: rec.File, ID: sec.Key,
-					Explain: fmt.Sprintf("recording (%s:%d): %v", rec.Manifest, rec.Line, rec.Err)})
+				add(lang.Problem{Severity: lang.SeverityError, Kind: KindBroken, File: rec.File,
+					Explain: fmt.Sprintf("recording of section %q (%s:%d): %v", sec.Key, rec.Manifest, rec.Line, rec.Err)})
 				continue
 			case rec.TextHash != TextHash(loc, sec.IDs):
-				add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindStale, File: rec.File, ID: sec.Key,
-					Explain: fmt.Sprintf("recording: the text changed since it was recorded, so the page no longer offers it; "+
-						"record the current text (`waymark audio script --lang %s --section %s`) and import it", lr.Tag, sec.Key)})
+				add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindStale, File: rec.File,
+					Explain: fmt.Sprintf("recording of section %q: the text changed since it was recorded, so the page no longer offers it; "+
+						"record the current text (`waymark audio script --lang %s --section %s`) and import it", sec.Key, lr.Tag, sec.Key)})
 				continue
 			}
 			switch rec.Status {
 			case StatusPlaceholder:
-				add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindPlaceholder, File: rec.File, ID: sec.Key,
-					Explain: "recording: a computer voice placeholder (the page says so); replace it with a volunteer's recording (TRANSLATING.md)"})
+				add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindPlaceholder, File: rec.File,
+					Explain: "a computer voice placeholder (the page says so); replace it with a volunteer's recording (TRANSLATING.md)"})
 			case StatusDraft:
-				add(lang.Problem{Severity: lang.SeverityInfo, Kind: KindDraft, File: rec.File, ID: sec.Key,
-					Explain: fmt.Sprintf("recording: a draft by %s; a second speaker listens and sets status = \"reviewed\" in %s", orSomeone(rec.By), rec.Manifest)})
+				add(lang.Problem{Severity: lang.SeverityInfo, Kind: KindDraft, File: rec.File,
+					Explain: fmt.Sprintf("a draft recording by %s; a second speaker listens and sets status = \"reviewed\" in %s", orSomeone(rec.By), rec.Manifest)})
 			}
 		}
 		if s != nil {
@@ -86,8 +86,8 @@ func Check(r *lang.Report, s *Set, cat *lang.Catalog, sections []Section) {
 			for _, key := range keys {
 				rec := s.recs[lr.Tag][key]
 				if !slices.ContainsFunc(sections, func(sec Section) bool { return sec.Key == key }) {
-					add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindUnknown, File: rec.Manifest, Line: rec.Line, ID: key,
-						Explain: "recording of a section these pages do not have; remove it or check the section's name (`waymark audio script --help` lists them)"})
+					add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindUnknown, File: rec.Manifest, Line: rec.Line,
+						Explain: "[" + key + "]: a recording of a section these pages do not have; remove it or check the section's name (`waymark audio script --lang TAG` lists them)"})
 				}
 			}
 		}
