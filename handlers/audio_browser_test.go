@@ -176,7 +176,7 @@ func waitPlaying(t *testing.T, ctx context.Context) {
 	t.Helper()
 	state := ""
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(a => a.paused + " " + a.currentTime.toFixed(2) + " " + (a.error ? a.error.code : "-"))(` + audioSel + `)`))
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(a => a.paused + " " + a.currentTime.toFixed(2) + " " + (a.error ? a.error.code : "-"))(`+audioSel+`)`))
 		if err != nil {
 			t.Fatalf("read the audio state: %v", err)
 		}
