@@ -17,6 +17,10 @@ type Info struct {
 	// Frames counts audio frames (a Xing or Info frame, which holds only
 	// the file's length for players, is not one).
 	Frames int
+	// Padding is the encoder's silence at the start and end that its LAME
+	// tag declares, in samples; players leave it out of the duration, and
+	// so does Duration.
+	Padding int
 	// Bitrate is the average over the whole file, in bits a second.
 	Bitrate int
 }
@@ -129,6 +133,7 @@ func ParseMP3(b []byte) (Info, error) {
 		if first.sampleRate == 0 {
 			first = f
 			if isInfoFrame(b[off:off+f.length], f) {
+				info.Padding = lamePadding(b[off : off+f.length])
 				off += f.length
 				continue
 			}
@@ -143,9 +148,42 @@ func ParseMP3(b []byte) (Info, error) {
 		return info, fmt.Errorf("no audio frames")
 	}
 	info.SampleRate, info.Channels = first.sampleRate, first.channels
+	if info.Padding < samples {
+		samples -= info.Padding
+	}
 	info.Duration = time.Duration(samples) * time.Second / time.Duration(first.sampleRate)
 	info.Bitrate = int(int64(len(b)) * 8 * int64(time.Second) / int64(info.Duration))
 	return info, nil
+}
+
+// lamePadding reads the encoder delay and end padding from the LAME tag
+// that follows the Xing/Info fields (LAME writes "LAME3.100" there, FFmpeg
+// "Lavc59.37"; the layout is the same): 12 bits each, 21 bytes into the
+// tag. Browsers (through FFmpeg's demuxer) and iOS leave them out for
+// gapless playback, so a duration with them would be longer than the one
+// the player shows.
+func lamePadding(frame []byte) int {
+	i := bytes.Index(frame, []byte("Info"))
+	if j := bytes.Index(frame, []byte("Xing")); i < 0 || (j >= 0 && j < i) {
+		i = j
+	}
+	if i < 0 || len(frame) < i+8 {
+		return 0
+	}
+	flags := binary.BigEndian.Uint32(frame[i+4:])
+	o := i + 8
+	for bit, size := range []int{4, 4, 100, 4} { // frames, bytes, TOC, quality
+		if flags&(1<<bit) != 0 {
+			o += size
+		}
+	}
+	if len(frame) < o+24 || frame[o] == 0 {
+		return 0
+	}
+	p := frame[o+21:]
+	delay := int(p[0])<<4 | int(p[1])>>4
+	end := int(p[1]&0x0F)<<8 | int(p[2])
+	return delay + end
 }
 
 // xingFrames returns the frame count a Xing/Info frame declares, if any;
