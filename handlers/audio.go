@@ -29,7 +29,9 @@ func (p *Public) audio(c echo.Context) error {
 	return nil
 }
 
-// statusWriter remembers the status ServeContent chose (200, 206, 416).
+// statusWriter remembers the status ServeContent chose (200, 206, 416),
+// and puts back the headers that ServeContent drops from its error
+// answers (Cache-Control among them): no-store holds for every response.
 type statusWriter struct {
 	http.ResponseWriter
 	status int
@@ -37,5 +39,11 @@ type statusWriter struct {
 
 func (w *statusWriter) WriteHeader(code int) {
 	w.status = code
+	h := w.Header()
+	for k, v := range publicHeaders {
+		if _, ok := h[k]; !ok {
+			h[k] = v
+		}
+	}
 	w.ResponseWriter.WriteHeader(code)
 }
