@@ -132,6 +132,12 @@ func (e *audioEnv) audioResps() []audioResp {
 	return out
 }
 
+// reportPause makes every pause() of a playing element say so on the
+// console, at the moment of the call: a "pause" event is queued and may be
+// lost when a same-origin navigation (the kiosk's reset) follows at once.
+const reportPause = `(() => { const p = HTMLMediaElement.prototype.pause;
+  HTMLMediaElement.prototype.pause = function () { if (!this.paused) console.log("audio paused"); return p.call(this); }; })()`
+
 const audioSel = `document.querySelector("#l-emergency ~ audio")`
 
 // openAudioPage opens the English venue page and returns the control's
@@ -257,9 +263,10 @@ func testAudioExit(t *testing.T, f *browserFixture) {
 	openAudioPage(t, ctx, e)
 	before := tabHistory(t, ctx)
 
-	// The page reports its pause on the console, which DevTools reads even
-	// as the page goes: the exit must stop the voice itself, before it
-	// leaves, not leave it to the unload.
+	// The page reports on the console each pause of a playing recording
+	// (reportPause), which DevTools reads even as the page goes: the exit
+	// must stop the voice itself, before it leaves, not leave it to the
+	// unload.
 	paused := make(chan struct{}, 1)
 	if err := chromedp.Listen(ctx, func(ev any) {
 		if c, ok := ev.(*runtime.EventConsoleAPICalled); ok && len(c.Args) > 0 && string(c.Args[0].Value) == `"audio paused"` {
@@ -273,7 +280,7 @@ func testAudioExit(t *testing.T, f *browserFixture) {
 	}
 	clickPlay(t, ctx)
 	waitPlaying(t, ctx)
-	tabEvalVoid(t, ctx, audioSel+`.addEventListener("pause", () => console.log("audio paused"))`)
+	tabEvalVoid(t, ctx, reportPause)
 	tabDo(t, ctx, "click the exit", chromedp.Click(chromedp.CSS("#exit")))
 	e.waitLanded(t, ctx)
 	select {
@@ -322,5 +329,48 @@ func testAudioAxe(t *testing.T, f *browserFixture) {
 		tabEvalVoid(t, ctx, `document.querySelectorAll("details").forEach(d => d.open = true)`)
 		axeInject(t, ctx, src)
 		axeCheck(t, ctx)
+	}
+}
+
+// On a kiosk (idle reset after 2 s here), a recording playing defers the
+// reset, as a touch does; the exit, which on a kiosk resets to the start,
+// stops it first.
+func TestAudioKioskBrowser(t *testing.T) {
+	bctx := startTestBrowser(t)
+	f := newKioskFixture(t, bctx)
+	f.site = audioSite(t, f)
+	e := newAudioEnv(t, f)
+	ctx := kioskTab(t, f)
+	tabDo(t, ctx, "open the kiosk", chromedp.Navigate(e.ours.URL+"/K7Q2M/kiosk/en"))
+	if n := tabEvalInt(t, ctx, `document.querySelectorAll("#l-emergency ~ audio[preload=none]").length`); n != 1 {
+		t.Fatalf("the kiosk page has %d emergency audio controls, want 1", n)
+	}
+	paused := make(chan struct{}, 1)
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if c, ok := ev.(*runtime.EventConsoleAPICalled); ok && len(c.Args) > 0 && string(c.Args[0].Value) == `"audio paused"` {
+			select {
+			case paused <- struct{}{}:
+			default:
+			}
+		}
+	}); err != nil {
+		t.Fatal(err)
+	}
+	clickPlay(t, ctx)
+	waitPlaying(t, ctx)
+	tabEvalVoid(t, ctx, reportPause)
+	time.Sleep(kioskIdle + time.Second)
+	if loc := tabLocation(t, ctx); loc != e.ours.URL+"/K7Q2M/kiosk/en" {
+		t.Fatalf("the kiosk reset to %s while a recording played", loc)
+	}
+	if at := tabEvalString(t, ctx, audioSel+`.paused + " " + (`+audioSel+`.currentTime > 2)`); at != "false true" {
+		t.Errorf("paused, past 2 s = %s; want still playing", at)
+	}
+	tabDo(t, ctx, "press the exit", chromedp.Click(chromedp.CSS("#exit")))
+	waitTab(t, ctx, "the kiosk start", func(loc string) bool { return loc == e.ours.URL+"/K7Q2M/kiosk" })
+	select {
+	case <-paused:
+	case <-time.After(3 * time.Second):
+		t.Error("the kiosk reset without pausing the recording")
 	}
 }

@@ -20,6 +20,10 @@
   ["pointerdown", "keydown", "touchstart", "wheel", "scroll", "input"].forEach(function (t) {
     window.addEventListener(t, touched, { passive: true, capture: true });
   });
+  // A recording playing is someone listening: it defers the reset as a
+  // touch does (media events do not bubble, but a capturing listener on
+  // window still sees them).
+  window.addEventListener("timeupdate", touched, { capture: true });
   window.addEventListener("pageshow", touched);
   touched();
 })();
