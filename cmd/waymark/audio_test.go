@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -277,4 +278,71 @@ func grepLines(s, sub string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+var audioSrcRE = regexp.MustCompile(`/audio/es/emergency\.[0-9a-f]{10}\.mp3`)
+
+// TestAudioReloadKeepsSiteOnBrokenRecording: a real `waymark serve` with a
+// deployment's recording. A recording broken on disk and SIGHUP: the error
+// names the file, and the running site keeps the old recording; a new take
+// and SIGHUP: the page offers it under a new name and the old name 404s.
+func TestAudioReloadKeepsSiteOnBrokenRecording(t *testing.T) {
+	dir := t.TempDir()
+	texts := filepath.Join(dir, "texts")
+	if err := os.Mkdir(texts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	importTake := func(seconds float64) {
+		t.Helper()
+		if code, out, errOut := runCLI(t, "audio", "import", speech(t, seconds), "--lang", "es", "--section", "emergency", "--locales", texts); code != 0 {
+			t.Fatalf("audio import: exit %d\n%s\n%s", code, out, errOut)
+		}
+	}
+	importTake(2)
+	cfg := faultConfig(t, dir, func(s string) string { return s })
+	p := faultStart(t, dir, cfg, "--locales", texts)
+	src := func() string {
+		_, page := faultGet(t, p.url("/K7Q2M/es"))
+		return audioSrcRE.FindString(page)
+	}
+	first := src()
+	if first == "" {
+		t.Fatal("the Spanish page offers no emergency recording")
+	}
+	if code, body := faultGet(t, p.url(first)); code != 200 || len(body) < 1000 {
+		t.Fatalf("%s: %d, %d bytes", first, code, len(body))
+	}
+
+	mp3 := filepath.Join(texts, "audio", "es", "emergency.mp3")
+	good := mustRead(t, mp3)
+	faultWrite(t, mp3, "not an mp3")
+	p.signal(t, syscall.SIGHUP)
+	p.waitLog(t, regexp.MustCompile(`texts/audio/es/emergency\.mp3: recording of section \\?"emergency\\?"`), 10*time.Second)
+	if got := src(); got != first {
+		t.Errorf("after a broken reload the page offers %q, want the old %q", got, first)
+	}
+	if code, body := faultGet(t, p.url(first)); code != 200 || body != string(good) {
+		t.Errorf("after a broken reload %s: %d, %d bytes; want the old recording", first, code, len(body))
+	}
+
+	importTake(3)
+	p.signal(t, syscall.SIGHUP)
+	var second string
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if second = src(); second != first {
+			break
+		}
+	}
+	if second == first || second == "" {
+		t.Fatalf("after the new take the page offers %q (was %q)", second, first)
+	}
+	if code, _ := faultGet(t, p.url(first)); code != 404 {
+		t.Errorf("the old recording's name answers %d, want 404", code)
+	}
+	if code, _ := faultGet(t, p.url(second)); code != 200 {
+		t.Errorf("the new recording answers %d", code)
+	}
+	if err := p.stop(t, 10*time.Second); err != nil {
+		t.Errorf("serve exited with %v", err)
+	}
 }
