@@ -47,34 +47,27 @@ func (s *Site) section(key string) audio.Section {
 	return sec
 }
 
-// AudioPaths lists the URL of every recording the pages offer, for the
-// static export.
-func (s *Site) AudioPaths() []string {
-	var out []string
+// offer lists, once the pages are rendered, every recording they offer,
+// by URL, so that a request for one is a map lookup.
+func (s *Site) offer() {
+	s.offered = map[string]*audio.Recording{}
 	for _, loc := range s.Locales {
+		d := &PageData{L: loc, site: s}
 		for _, sec := range s.Sections {
-			d := &PageData{L: loc, site: s}
 			if l := d.Listen(sec.Key); l != nil {
-				out = append(out, l.URL)
+				s.offered[l.URL] = s.Audio.Get(loc.ID, sec.Key)
+				s.audioPaths = append(s.audioPaths, l.URL)
 			}
 		}
 	}
-	return out
 }
+
+// AudioPaths lists the URL of every recording the pages offer, for the
+// static export.
+func (s *Site) AudioPaths() []string { return s.audioPaths }
 
 // Recording returns the recording a URL's language and file name name,
 // if the pages offer it.
 func (s *Site) Recording(langID, name string) *audio.Recording {
-	rec := s.Audio.ByName(langID, name)
-	if rec == nil {
-		return nil
-	}
-	loc, ok := s.Locale(langID)
-	if !ok || loc.ID != langID {
-		return nil
-	}
-	if (&PageData{L: loc, site: s}).Listen(rec.Section) == nil {
-		return nil
-	}
-	return rec
+	return s.offered["/audio/"+langID+"/"+name]
 }

@@ -37,7 +37,9 @@ type Site struct {
 	Audio    *audio.Set
 	Sections []audio.Section
 
-	used map[string]bool // message IDs the pages use
+	used       map[string]bool             // message IDs the pages use
+	offered    map[string]*audio.Recording // by URL path
+	audioPaths []string
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
@@ -128,6 +130,7 @@ func BuildWithAudio(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audi
 			s.pages[pi][li] = newPage(html)
 		}
 	}
+	s.offer()
 	return s, nil
 }
 
