@@ -8,11 +8,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/handlers"
 	"github.com/waymark/waymark/internal/realtools"
+	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/pages"
 )
 
 // The export carries every recording the pages offer, and nginx with the
@@ -20,9 +25,9 @@ import (
 // audio/mpeg, the privacy headers, and a Range answer for media players.
 func TestExportAudioServedByNginx(t *testing.T) {
 	nginx := realtools.Need(t, "nginx", "nginx")
-	s := demoSite(t)
+	s := plantedSite(t)
 	if len(s.AudioPaths()) == 0 {
-		t.Fatal("the demo offers no recording to export")
+		t.Fatal("the site offers no recording to export")
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
@@ -73,6 +78,37 @@ func TestExportAudioServedByNginx(t *testing.T) {
 			t.Errorf("%s Range: nginx %d, want 206", p, resp.StatusCode)
 		}
 	}
+}
+
+// plantedSite is the demo with a deployment's recording of the Tigrinya
+// emergency section (a few hundred synthetic MP3 frames) and whatever
+// demo recordings are current: the test does not depend on the demo's
+// placeholders staying current as texts change.
+func plantedSite(t *testing.T) *pages.Site {
+	t.Helper()
+	d := demoSite(t)
+	ti, _ := d.Catalog.Locale("ti")
+	i := slices.IndexFunc(d.Sections, func(s audio.Section) bool { return s.Key == "emergency" })
+	if i < 0 {
+		t.Fatal("no emergency section")
+	}
+	texts := t.TempDir()
+	frame := []byte{0xFF, 0xF3, 0x18, 0xC4}
+	frame = append(frame, make([]byte, 32)...)
+	if err := os.MkdirAll(filepath.Join(texts, "audio", "ti"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(texts, "audio", "ti", "emergency.mp3"), bytes.Repeat(frame, 300), 0o644)
+	os.WriteFile(filepath.Join(texts, "audio", "ti", audio.ManifestName), audio.FormatManifest("ti", map[string]audio.Entry{
+		"emergency": {File: "emergency.mp3", Text: audio.TextHash(ti, d.Sections[i].IDs), Status: audio.StatusReviewed}}), 0o644)
+	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), LocalesDir: texts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(s.AudioPaths(), func(p string) bool { return strings.HasPrefix(p, "/audio/ti/emergency.") }) {
+		t.Fatalf("the planted recording is not offered: %v", s.AudioPaths())
+	}
+	return s
 }
 
 // startNginx runs nginx on the export's generated configuration and
