@@ -65,8 +65,11 @@ func addAudioFlags(fs interface {
 func (a audioFlags) load() (*pages.Site, string, error) {
 	dev := a.data.locales == ""
 	if dev {
-		if st, err := os.Stat("locales"); err != nil || !st.IsDir() {
-			return nil, "", errors.New("no --locales folder given and no ./locales here: give --locales DIR (the deployment's texts folder)")
+		for _, d := range []string{"locales", "assets"} {
+			if st, err := os.Stat(d); err != nil || !st.IsDir() {
+				return nil, "", fmt.Errorf("no --locales folder given and no ./%s here: give --locales DIR (the deployment's texts folder), "+
+					"or run from the repository's root to record the built-in texts", d)
+			}
 		}
 	}
 	s, _, err := pages.LoadReport(a.data.sources(dev))
