@@ -60,13 +60,19 @@ func addAudioFlags(fs interface {
 }
 
 // load reads the site whose texts the recording reads. Without --locales
-// the recording goes into the repository's ./locales, so the texts are read
-// from there too (as --dev does), not from the copy built into this binary.
-func (a audioFlags) load() (*pages.Site, string, error) {
+// an import goes into the repository's ./locales, so the texts are read
+// from there too (as --dev does), not from the copy built into this
+// binary; the script falls back to the built-in texts when there is no
+// ./locales, so that a volunteer needs only the program.
+func (a audioFlags) load(write bool) (*pages.Site, string, error) {
 	dev := a.data.locales == ""
 	if dev {
 		for _, d := range []string{"locales", "assets"} {
 			if st, err := os.Stat(d); err != nil || !st.IsDir() {
+				if !write {
+					dev = false
+					break
+				}
 				return nil, "", fmt.Errorf("no --locales folder given and no ./%s here: give --locales DIR (the deployment's texts folder), "+
 					"or run from the repository's root to record the built-in texts", d)
 			}
@@ -114,7 +120,7 @@ func runAudioScript(args []string, stdout, stderr io.Writer) error {
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, _, err := a.load()
+	s, _, err := a.load(false)
 	if err != nil {
 		return err
 	}
@@ -158,7 +164,7 @@ func runAudioImport(ctx context.Context, args []string, stdout, stderr io.Writer
 	if _, err := os.Stat(in); err != nil {
 		return err
 	}
-	s, dir, err := a.load()
+	s, dir, err := a.load(true)
 	if err != nil {
 		return err
 	}
