@@ -31,6 +31,8 @@ const (
 	MaxDuration       = 10 * time.Minute
 	// slack allows for the Info frame and rounding in very short files.
 	slack = 4 << 10
+	// MaxSize is the largest file any recording may be.
+	MaxSize = int64(MaxBytesPerMinute)*int64(MaxDuration/time.Minute) + slack
 )
 
 // Statuses of a recording, as a manifest records them.
@@ -192,6 +194,13 @@ func (s *Set) loadDir(layer lang.Layer, tag string) {
 			continue
 		case e.Status != StatusPlaceholder && e.Status != StatusDraft && e.Status != StatusReviewed:
 			r.Err = fmt.Errorf("status %q: want %q, %q or %q", e.Status, StatusPlaceholder, StatusDraft, StatusReviewed)
+			continue
+		}
+		// A file too large for any recording is refused before it is read:
+		// a stray video in the folder must not fill the server's memory.
+		if st, err := fs.Stat(layer.FS, path.Join(dir, e.File)); err == nil && st.Size() > MaxSize {
+			r.Err = fmt.Errorf("too large: %d KB, over the %d KB that %s at %d KB a minute allows; import it with `waymark audio import`",
+				st.Size()/1000, MaxSize/1000, MaxDuration, MaxBytesPerMinute/1000)
 			continue
 		}
 		r.Data, err = fs.ReadFile(layer.FS, path.Join(dir, e.File))

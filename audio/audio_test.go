@@ -167,6 +167,8 @@ func TestLoadReportsBrokenManifests(t *testing.T) {
 		"audio/ar/emergency.mp3": {Data: mp3},
 		"audio/ar/signs.mp3":     {Data: mp3},
 		"audio/es/manifest.toml": {Data: []byte("[emergency\n")},
+		"audio/vi/manifest.toml": {Data: []byte("[signs]\nfile = \"signs.mp3\"\nstatus = \"draft\"\n")},
+		"audio/vi/signs.mp3":     {Data: make([]byte, MaxSize+1)},
 	}
 	set, err := Load(lang.Layer{FS: fsys, Name: "texts"})
 	if err != nil {
@@ -179,6 +181,9 @@ func TestLoadReportsBrokenManifests(t *testing.T) {
 		if r := set.Get("ar", section); r == nil || r.Err == nil || !strings.Contains(r.Err.Error(), want) {
 			t.Errorf("%s: %+v, want an error containing %q", section, r, want)
 		}
+	}
+	if r := set.Get("vi", "signs"); r == nil || r.Err == nil || !strings.Contains(r.Err.Error(), "too large") || r.Data != nil {
+		t.Errorf("a file over MaxSize: %v, want refused unread", r.Err)
 	}
 	if len(set.problems) != 1 || set.problems[0].lang != "es" || set.problems[0].p.File != "texts/audio/es/manifest.toml" || set.problems[0].p.Line == 0 {
 		t.Errorf("broken es manifest: problems %+v", set.problems)
