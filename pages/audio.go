@@ -9,7 +9,7 @@ import (
 
 // Listen is what the "listen" template shows for one section: a native
 // audio control for a current recording in the page's language. The
-// template calls $.Listen "section" where the section ends; that call is
+// template calls $.Listen "section" under the section's heading; that call is
 // also how the site learns which sections exist (Site.Sections), so the
 // list of recordable sections is the template's.
 type Listen struct {
@@ -38,12 +38,16 @@ func (d *PageData) Listen(section string) *Listen {
 }
 
 // section records a section the templates name and returns its messages.
+// Build renders every page, so it sees every section; after it, kiosk
+// pages render per request, concurrently, and only read the list.
 func (s *Site) section(key string) audio.Section {
 	if i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key }); i >= 0 {
 		return s.Sections[i]
 	}
 	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.used)}
-	s.Sections = append(s.Sections, sec)
+	if s.offered == nil {
+		s.Sections = append(s.Sections, sec)
+	}
 	return sec
 }
 
