@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx and wrk) from Debian's packages, and axe-core from npm.
+# tools, nginx, wrk and ffmpeg) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,7 +10,7 @@ cd "$(dirname "$0")"
 declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [wrk]=wrk
-  [json2po]=translate-toolkit [fc-query]=fontconfig
+  [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do

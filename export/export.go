@@ -39,6 +39,8 @@ type Result struct {
 	Pages   []Page
 	Headers http.Header // the header set every response carries
 	Bytes   int64
+	// Audio lists the recordings' URL paths (audio.go).
+	Audio []string
 }
 
 // NotFound is the file served for unknown paths: the default region's
@@ -79,6 +81,9 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 		if o.Progress != nil && (i+1)%500 == 0 {
 			fmt.Fprintf(o.Progress, "exported %d of %d pages\n", i+1, len(paths))
 		}
+	}
+	if err := writeAudio(router, dir, s, res); err != nil {
+		return nil, err
 	}
 	if err := writeHostConfigs(dir, s, res); err != nil {
 		return nil, err

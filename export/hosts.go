@@ -95,6 +95,7 @@ func nginxConf(root string, s *pages.Site, res *Result) string {
 	b.WriteString("    error_page 404 /404.html;\n")
 	b.WriteString("    if ($request_method !~ ^(GET|HEAD)$) { return 405 \"Method not allowed.\\n\"; }\n")
 	b.WriteString("    location = /404.html { internal; }\n")
+	b.WriteString(nginxAudio)
 	b.WriteString("    location / {\n")
 	b.WriteString("        try_files $waymark_path/index.html =404;\n    }\n}\n")
 	return b.String()

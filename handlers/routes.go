@@ -23,6 +23,8 @@ func PublicRouter(p *Public) http.Handler {
 	e.Match(get, "/:code/:lang", p.venueLang)
 	e.Match(get, "/:code/kiosk", p.kiosk)
 	e.Match(get, "/:code/kiosk/:lang", p.kiosk)
+	// Recorded sections, fetched only when a person presses play.
+	e.Match(get, "/audio/:lang/:file", p.audio)
 	// Headers, the method check and panic recovery wrap the router: see
 	// publicHandler.
 	return &publicHandler{p: p, router: e}

@@ -1,6 +1,8 @@
 // Package locales embeds the translation files: one go-i18n v2 JSON file per
 // language (active.<tag>.json) and status.toml, which records whether a
-// native speaker has reviewed each one. See TRANSLATING.md.
+// native speaker has reviewed each one, and audio/<tag>/, the sections
+// read aloud (manifest.toml and MP3 files; docs/audio.md). See
+// TRANSLATING.md.
 package locales
 
 import (
@@ -8,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed active.*.json *.toml
+//go:embed active.*.json *.toml audio
 var files embed.FS
 
 // FS returns the embedded locale files. `waymark serve --dev` reads the

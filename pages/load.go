@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/site"
 )
@@ -101,7 +102,14 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	if report.Errors > 0 {
 		return nil, cat, report, nil
 	}
-	s, err := Build(cfg, cat, src.Assets)
+	// Recordings are translations in another form: read from the same
+	// layers (audio/<tag>/), checked into the same report, so a broken one
+	// refuses the data on every path as a broken text does.
+	rec, err := audio.Load(layers...)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	s, err := BuildWithAudio(cfg, cat, src.Assets, rec)
 	var te *lang.TranslateError
 	if errors.As(err, &te) {
 		report.Add(te.Lang, lang.Problem{Severity: lang.SeverityError, Kind: lang.KindRender,
@@ -111,6 +119,7 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	audio.Check(report, rec, cat, s.Sections)
 	s.Report = report
 	return s, cat, report, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/site"
 )
@@ -32,6 +33,15 @@ type Site struct {
 	CSP string
 	// Report is the translators' check of the messages these pages use.
 	Report *lang.Report
+	// Audio is the recordings of the sections (nil: none), and Sections
+	// the sections the templates offer them for, in page order.
+	Audio    *audio.Set
+	Sections []audio.Section
+
+	used       map[string]bool             // message IDs the pages use
+	readOrder  map[string]int              // where each message first shows on the English pages (audio.SectionIDs)
+	offered    map[string]*audio.Recording // by URL path
+	audioPaths []string
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
@@ -59,7 +69,20 @@ var browsers = []string{"chrome", "safari", "samsung", "firefox"}
 // Build renders every page of cfg in every language. It fails, naming the
 // template or message, if any page cannot be rendered.
 func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
-	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}, variantOf: map[string]int{}}
+	return BuildWithAudio(cfg, cat, assets, nil)
+}
+
+// BuildWithAudio is Build with the sections' recordings: where one is
+// current for a page's language, the section gets a Listen control.
+func BuildWithAudio(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set) (*Site, error) {
+	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}, variantOf: map[string]int{}, Audio: rec, used: map[string]bool{}}
+	ids, err := UsedIDs(assets, cat.English(), cfg)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range ids {
+		s.used[id] = true
+	}
 	css, err := fs.ReadFile(assets, "static/page.css")
 	if err != nil {
 		return nil, fmt.Errorf("assets: %w", err)
@@ -104,6 +127,11 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 			places = append(places, p)
 		}
 	}
+	if rec != nil {
+		if err := s.learnReadingOrder(places); err != nil {
+			return nil, err
+		}
+	}
 	s.pages = make([][]*Page, len(places))
 	s.variants = make([][]*variant, len(places))
 	for pi, p := range places {
@@ -125,6 +153,7 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 			s.pages[pi][li] = newPage(html)
 		}
 	}
+	s.offer()
 	return s, nil
 }
 
@@ -193,6 +222,8 @@ type PageData struct {
 	JS     template.JS
 	// Kiosk is set on kiosk pages only.
 	Kiosk *Kiosk
+
+	site *Site // for Listen
 }
 
 // Kiosk is what a kiosk page adds: its QR code and its reset.
@@ -211,7 +242,7 @@ type Rights struct {
 
 func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix string) *PageData {
 	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
-		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js}
+		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js, site: s}
 	en := s.Catalog.English()
 	d.Signs, d.Others = numbered(en, signsPrefix), numbered(en, othersPrefix)
 	for _, t := range r.Rights {
@@ -251,14 +282,15 @@ func numbered(en *lang.Locale, prefix string) []string {
 }
 
 // contentSecurityPolicy allows the page's one inline style and one inline
-// script by hash, and nothing else from anywhere.
+// script by hash, recordings from the same origin (/audio/...), and nothing
+// else from anywhere.
 func contentSecurityPolicy(css, js, kioskJS []byte) string {
 	h := func(b []byte) string {
 		sum := sha256.Sum256(b)
 		return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
 	}
 	return "default-src 'none'; style-src " + h(css) + "; script-src " + h(js) + " " + h(kioskJS) +
-		"; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+		"; img-src data:; media-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 }
 
 // Choice is the outcome of choosing a page for a request.

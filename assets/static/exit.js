@@ -24,10 +24,17 @@
   // replace(), not assign(): the exit must take this page's place in the
   // tab's history, so that Back cannot return to it.
   function leave() {
+    hush();
     left = true;
     root.className += " leaving";
     d.title = "";
     location.replace(dest);
+  }
+  // A recording playing must stop at once: a voice from the phone would
+  // say what the page was about even after it is gone.
+  function hush() {
+    var a = d.getElementsByTagName("audio");
+    for (var i = 0; i < a.length; i++) a[i].pause();
   }
   exit.addEventListener("click", function (e) {
     e.preventDefault();

@@ -32,6 +32,7 @@ func commands() []command {
 		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
 		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
+		{"audio", "recorded sections: `audio script` prints the text to read, `audio import FILE` adds a recording", runAudio},
 	}
 }
 

@@ -1,0 +1,19 @@
+#!/bin/sh
+# Makes the demo's computer-voice placeholder recordings: espeak-ng reads
+# each section's current text (`waymark audio script`), and `waymark audio
+# import` encodes it and records the text's hash with status placeholder.
+# Run from the repository's root after the texts of these sections change
+# (`waymark i18n` then reports the recordings as stale). A real deployment
+# replaces them with volunteers' recordings (TRANSLATING.md).
+set -eu
+go build -o /tmp/waymark-demo-audio ./cmd/waymark
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+for lang in en es ar; do
+  for section in emergency helplines signs; do
+    /tmp/waymark-demo-audio audio script --lang "$lang" --section "$section" | grep -v '^#' >"$tmp/text"
+    espeak-ng -v "$lang" -s 150 -w "$tmp/$lang-$section.wav" -f "$tmp/text"
+    /tmp/waymark-demo-audio audio import "$tmp/$lang-$section.wav" --lang "$lang" --section "$section" \
+      --status placeholder --by "espeak-ng (computer voice)"
+  done
+done

@@ -1,0 +1,151 @@
+package handlers
+
+import (
+	"bytes"
+	"log/slog"
+	"net/http"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/audio"
+	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/pages"
+)
+
+// mpegFrames is n frames of MPEG-2 layer III (8 kbit/s, 16 kHz, mono):
+// a file the loader accepts, made without an encoder.
+func mpegFrames(n int) []byte {
+	f := make([]byte, 36)
+	f[0], f[1], f[2], f[3] = 0xFF, 0xF3, 0x18, 0xC4
+	return bytes.Repeat(f, n)
+}
+
+// plantedSite is the demo with the English emergency section recorded and
+// a stale Arabic one (its hash is of another text).
+func plantedSite(t *testing.T) (*pages.Site, []byte) {
+	t.Helper()
+	d := demo(t)
+	en, _ := d.Catalog.Locale("en")
+	i := slices.IndexFunc(d.Sections, func(s audio.Section) bool { return s.Key == "emergency" })
+	if i < 0 {
+		t.Fatal("no emergency section")
+	}
+	data := mpegFrames(200)
+	fsys := fstest.MapFS{
+		"audio/en/manifest.toml": {Data: audio.FormatManifest("en", map[string]audio.Entry{"emergency": {
+			File: "emergency.mp3", Text: audio.TextHash(en, d.Sections[i].IDs), Status: audio.StatusReviewed}})},
+		"audio/en/emergency.mp3": {Data: data},
+		"audio/ar/manifest.toml": {Data: audio.FormatManifest("ar", map[string]audio.Entry{"emergency": {
+			File: "emergency.mp3", Text: "sha1-0000", Status: audio.StatusReviewed}})},
+		"audio/ar/emergency.mp3": {Data: data},
+	}
+	set, err := audio.Load(lang.Layer{FS: fsys, Name: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := pages.BuildWithAudio(d.Config, d.Catalog, assets.FS(), set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, data
+}
+
+func TestAudioRoute(t *testing.T) {
+	s, data := plantedSite(t)
+	logs := &syncBuffer{}
+	scans := 0
+	h := PublicRouter(NewPublic(s, PublicOptions{Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Scanned: func(string) { scans++ }}))
+	page := get(t, h, "GET", "/K7Q2M/en", nil).Body.String()
+	_, rest, ok := strings.Cut(page, `<audio controls preload="none" src="`)
+	if !ok {
+		t.Fatal("the English page offers no recording")
+	}
+	src, _, _ := strings.Cut(rest, `"`)
+	if !strings.HasPrefix(src, "/audio/en/emergency.") {
+		t.Fatalf("src %q", src)
+	}
+	if ar := get(t, h, "GET", "/K7Q2M/ar", nil).Body.String(); strings.Contains(ar, "<audio") {
+		t.Error("the Arabic page offers a stale recording")
+	}
+	arName := "/audio/ar/" + strings.TrimPrefix(src, "/audio/en/")
+	scans = 0
+
+	cases := []struct {
+		name, method, path string
+		header             map[string]string
+		status             int
+		body               []byte
+	}{
+		{"the recording", "GET", src, nil, 200, data},
+		{"HEAD", "HEAD", src, nil, 200, nil},
+		{"a range", "GET", src, map[string]string{"Range": "bytes=0-9"}, 206, data[:10]},
+		{"a range past the end", "GET", src, map[string]string{"Range": "bytes=99999-"}, 416, nil},
+		{"an unknown file", "GET", "/audio/en/emergency.0000000000.mp3", nil, 404, nil},
+		{"the plain file name", "GET", "/audio/en/emergency.mp3", nil, 404, nil},
+		{"the stale recording", "GET", arName, nil, 404, nil},
+		{"a language the site lacks", "GET", "/audio/xx/" + strings.TrimPrefix(src, "/audio/en/"), nil, 404, nil},
+		{"out of the folder", "GET", "/audio/en/..%2fmanifest.toml", nil, 404, nil},
+		{"the manifest", "GET", "/audio/en/manifest.toml", nil, 404, nil},
+		{"deeper", "GET", src + "/x", nil, 404, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rec := get(t, h, c.method, c.path, c.header)
+			if rec.Code != c.status {
+				t.Fatalf("status %d, want %d", rec.Code, c.status)
+			}
+			for k, v := range publicHeaders {
+				if got := rec.Header().Get(k); got != v[0] {
+					t.Errorf("%s = %q, want %q", k, got, v[0])
+				}
+			}
+			if rec.Header().Get("Content-Security-Policy") == "" || rec.Header().Get("Set-Cookie") != "" {
+				t.Errorf("headers %v", rec.Header())
+			}
+			body := rec.Body.Bytes()
+			switch {
+			case c.status == 404:
+				// The help page, as for any unknown path: never a trace.
+				if ct := rec.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") || !bytes.Contains(body, []byte(`id="exit"`)) {
+					t.Errorf("404 is %s, not the help page", ct)
+				}
+				if bytes.Contains(body, []byte("goroutine")) {
+					t.Error("a stack trace")
+				}
+			case c.body != nil || c.method == "HEAD":
+				if ct := rec.Header().Get("Content-Type"); ct != "audio/mpeg" {
+					t.Errorf("Content-Type %q", ct)
+				}
+				if !bytes.Equal(body, c.body) {
+					t.Errorf("body %d bytes, want %d", len(body), len(c.body))
+				}
+			}
+		})
+	}
+	if scans != 0 {
+		t.Errorf("audio requests counted %d scans", scans)
+	}
+	if l := logs.String(); strings.Contains(l, strings.TrimPrefix(src, "/audio/en/")) || !strings.Contains(l, "route=/audio/:lang/:file status=206") {
+		t.Errorf("the log names more than route and status, or not them:\n%s", l)
+	}
+	if rec := get(t, h, "POST", src, nil); rec.Code != http.StatusMethodNotAllowed {
+		t.Errorf("POST: %d", rec.Code)
+	}
+}
+
+// The page stays one response within 14 KB gzipped with every section's
+// control shown.
+func TestAudioPageSize(t *testing.T) {
+	s, _ := plantedSite(t)
+	p, ok := s.PageFor("uk", "en")
+	if !ok {
+		t.Fatal("no uk page")
+	}
+	if n := len(p.AppendGzip(nil, "")); n > 14*1024 {
+		t.Errorf("English page with a recording: %d bytes gzipped, over 14 KB", n)
+	}
+}

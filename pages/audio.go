@@ -1,0 +1,112 @@
+package pages
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/waymark/waymark/audio"
+	"github.com/waymark/waymark/lang"
+)
+
+// Listen is what the "listen" template shows for one section: a native
+// audio control for a current recording in the page's language. The
+// template calls $.Listen "section" under the section's heading; that call is
+// also how the site learns which sections exist (Site.Sections), so the
+// list of recordable sections is the template's.
+type Listen struct {
+	L       *lang.Locale
+	Section string
+	URL     string
+	// Placeholder marks a computer voice, which the page says it is.
+	Placeholder bool
+}
+
+// Listen returns the control of a section, or nil where the page's
+// language has no usable recording of it. A stale recording (its text has
+// changed since) is not offered: it may say something the page no longer
+// says, and on this page that can be a promise that was corrected.
+func (d *PageData) Listen(section string) *Listen {
+	s := d.site
+	if s == nil {
+		return nil
+	}
+	sec := s.section(section)
+	rec := s.Audio.Get(d.L.ID, section)
+	if rec == nil || rec.Err != nil || rec.TextHash != audio.TextHash(d.L, sec.IDs) {
+		return nil
+	}
+	return &Listen{L: d.L, Section: section, URL: "/audio/" + d.L.ID + "/" + rec.Name, Placeholder: rec.Placeholder()}
+}
+
+// section records a section the templates name and returns its messages.
+// Build renders every page, so it sees every section; after it, kiosk
+// pages render per request, concurrently, and only read the list.
+func (s *Site) section(key string) audio.Section {
+	if i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key }); i >= 0 {
+		return s.Sections[i]
+	}
+	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.used, s.readOrder)}
+	if s.offered == nil {
+		s.Sections = append(s.Sections, sec)
+	}
+	return sec
+}
+
+// offer lists, once the pages are rendered, every recording they offer,
+// by URL, so that a request for one is a map lookup.
+func (s *Site) offer() {
+	s.offered = map[string]*audio.Recording{}
+	for _, loc := range s.Locales {
+		d := &PageData{L: loc, site: s}
+		for _, sec := range s.Sections {
+			if l := d.Listen(sec.Key); l != nil {
+				s.offered[l.URL] = s.Audio.Get(loc.ID, sec.Key)
+				s.audioPaths = append(s.audioPaths, l.URL)
+			}
+		}
+	}
+}
+
+// AudioPaths lists the URL of every recording the pages offer, for the
+// static export.
+func (s *Site) AudioPaths() []string { return s.audioPaths }
+
+// Recording returns the recording a URL's language and file name name,
+// if the pages offer it.
+func (s *Site) Recording(langID, name string) *audio.Recording {
+	return s.offered["/audio/"+langID+"/"+name]
+}
+
+// learnReadingOrder renders the English page of every place once and
+// records where each message first shows, so that a recording reads a
+// section's messages in the order the page shows them. The pages are then
+// rendered for real, with the sections' texts in that order.
+func (s *Site) learnReadingOrder(places []place) error {
+	en := s.Catalog.English()
+	s.readOrder = map[string]int{}
+	offset := 0
+	for _, p := range places {
+		r, _ := s.Config.Region(p.region)
+		a, _ := s.Config.Area(p.area)
+		html, err := s.Render("page", s.data(r, a, en, slotMarker))
+		if err != nil {
+			return err
+		}
+		page := string(html)
+		for id := range s.used {
+			if _, seen := s.readOrder[id]; seen {
+				continue
+			}
+			text, err := en.T(id)
+			if err != nil || text == "" {
+				continue
+			}
+			if i := strings.Index(page, string(text)); i >= 0 {
+				s.readOrder[id] = offset + i
+			}
+		}
+		offset += len(page)
+	}
+	s.Sections = nil // learnt with no order; rendering learns them again
+	return nil
+}
