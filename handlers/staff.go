@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -38,6 +39,10 @@ type Staff struct {
 	// Requests per second and burst allowed per client.
 	rateLimit float64
 	rateBurst int
+	// auth limits failed token checks; renders bounds PNG, PDF and batch
+	// work (staffguard.go).
+	auth    *authLimiter
+	renders *renderGate
 }
 
 // StaffOptions are the staff listener's dependencies and settings.
@@ -75,6 +80,8 @@ func NewStaff(o StaffOptions) *Staff {
 	if s.printer == nil {
 		s.printer = &poster.Printer{}
 	}
+	s.auth = newAuthLimiter()
+	s.renders = newRenderGate(2, 8, 5*time.Second)
 	return s
 }
 
@@ -103,6 +110,10 @@ func (s *Staff) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.token == "" {
 			return next(c)
 		}
+		key := limitKey(c.Request().RemoteAddr)
+		if !s.auth.allowed(key) {
+			return tooManyFailures(c)
+		}
 		auth := c.Request().Header.Get("Authorization")
 		var given string
 		switch {
@@ -115,6 +126,7 @@ func (s *Staff) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if subtle.ConstantTimeCompare([]byte(given), []byte(s.token)) != 1 {
+			s.auth.failed(key)
 			c.Response().Header().Set("WWW-Authenticate", `Basic realm="Waymark staff", charset="UTF-8"`)
 			return echo.NewHTTPError(http.StatusUnauthorized, "This page needs the staff token.")
 		}
@@ -289,7 +301,7 @@ func (s *Staff) qrPNG(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.qr.PNG(payload, px)
+	b, err := s.renderPNG(c, payload, px)
 	if err != nil {
 		return err
 	}
