@@ -88,6 +88,7 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 		add(loc.key(k), "unknown setting %q (misspelt?)", k.String())
 	}
 	c.validate(loc, langs, add)
+	checkHygiene(&c, loc, add) // hygiene.go
 	if len(errs) > 0 {
 		return nil, errs
 	}

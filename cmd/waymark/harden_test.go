@@ -327,3 +327,50 @@ func TestHardenWeakTokensRefused(t *testing.T) {
 		}
 	}
 }
+
+// TestHardenCheckRefusesControls: `waymark check` refuses a config whose
+// venue name holds U+202E, ESC or NUL, or is megabytes long, naming the
+// file and line of each.
+func TestHardenCheckRefusesControls(t *testing.T) {
+	clearServeEnv(t)
+	dir := t.TempDir()
+	cfg := faultConfig(t, dir, func(s string) string {
+		s = strings.Replace(s, `name = "Victoria Coach Station, London (demo)"`, "name = \"Victoria \u202eCoach Station\"", 1)
+		s = strings.Replace(s, `name = "Birmingham New Street, toilets by platform 5 (demo)"`, `name = "Birmingham \u001b[2J\u0000"`, 1)
+		return strings.Replace(s, `title = "Reisinformatie"`, `title = "`+strings.Repeat("R", 2<<20)+`"`, 1)
+	})
+	lines := strings.Split(string(must(os.ReadFile(cfg))), "\n")
+	lineOf := func(sub string) int {
+		for i, l := range lines {
+			if strings.Contains(l, sub) {
+				return i + 1
+			}
+		}
+		t.Fatalf("%q not in the config", sub)
+		return 0
+	}
+	code, stdout, stderr := cli(t, "check", "--config", cfg)
+	out := stdout.String() + stderr.String()
+	if code != 1 {
+		t.Fatalf("check: exit %d, want 1:\n%.2000s", code, out)
+	}
+	for _, want := range []string{
+		fmt.Sprintf("%s:%d: venue 1: name: holds a bidirectional control U+202E", cfg, lineOf("Victoria")),
+		fmt.Sprintf("%s:%d: venue 2: name: holds a ESC", cfg, lineOf("Birmingham")),
+		fmt.Sprintf("%s:%d: region 2: title: 2097152 bytes is too long", cfg, lineOf("RRRR")),
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("check output lacks %q:\n%.2000s", want, out)
+		}
+	}
+	if len(out) > 10000 {
+		t.Errorf("check printed %d bytes: it repeats the long value", len(out))
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
