@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -26,25 +25,6 @@ import (
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
-
-// CraftedAcceptLanguage returns the i-th of many distinct 4 KB headers
-// built to defeat every cache: 16 entries whose base languages are the
-// site's own (so none is turned away cheaply), with scripts and regions
-// that match nothing, each padded with variants and extensions.
-func CraftedAcceptLanguage(i int) string {
-	bases := []string{"en", "ar", "nl", "ti", "fa", "zh", "uk", "es"}
-	scripts := []string{"Cyrl", "Grek", "Hebr", "Thai", "Deva", "Geor", "Armn", "Khmr"}
-	r := rand.New(rand.NewPCG(uint64(i), 7))
-	var b strings.Builder
-	for k := 0; b.Len() < 4000; k++ {
-		if k > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s-%s-%03d-abcdefgh-u-co-phonebk-x-%08x;q=0.%d", bases[r.IntN(len(bases))], scripts[r.IntN(len(scripts))],
-			r.IntN(900)+100, r.Uint32(), 9-k%9)
-	}
-	return b.String()[:4000]
-}
 
 var (
 	scaleOnce sync.Once
@@ -98,7 +78,7 @@ func BenchmarkWorstCase(b *testing.B) {
 	b.Run("acceptlang-4KB-crafted", func(b *testing.B) {
 		var reqs []*http.Request
 		for i := range 4096 {
-			reqs = append(reqs, get("/K7Q2M", "Accept-Language", CraftedAcceptLanguage(i)))
+			reqs = append(reqs, get("/K7Q2M", "Accept-Language", scalegen.CraftedAcceptLanguage(i)))
 		}
 		run(b, demoH, reqs)
 	})
@@ -138,7 +118,7 @@ func BenchmarkWorstCaseWire(b *testing.B) {
 	many.WriteString("\r\n")
 	for _, c := range []struct{ name, req string }{
 		{"normal", normal},
-		{"acceptlang-4KB-crafted", "GET /K7Q2M HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nAccept-Language: " + CraftedAcceptLanguage(1) + "\r\n\r\n"},
+		{"acceptlang-4KB-crafted", "GET /K7Q2M HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nAccept-Language: " + scalegen.CraftedAcceptLanguage(1) + "\r\n\r\n"},
 		{"headers-1400-tiny", many.String()},
 	} {
 		b.Run(c.name, func(b *testing.B) {
