@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"sort"
@@ -290,6 +291,14 @@ func (c *limitedConn) refuse(status int, line string) {
 	b.WriteString("Content-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n" + line + "\n")
 	c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
 	c.Conn.Write(b.Bytes())
+	// As net/http does for its own 431: stop writing, and read what the
+	// client is still sending for a moment, so that closing does not
+	// reset the connection before the client has read the answer.
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		cw.CloseWrite()
+	}
+	c.Conn.SetReadDeadline(time.Now().Add(500 * time.Millisecond))
+	io.Copy(io.Discard, io.LimitReader(c.Conn, 1<<20))
 }
 
 func (c *limitedConn) writeHeaders(b *bytes.Buffer) {
