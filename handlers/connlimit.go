@@ -226,60 +226,171 @@ type limitedConn struct {
 	gone       bool
 	since      time.Time
 
-	scan    bool // header-line counting and error rewriting on
-	started bool // first byte seen (a TLS handshake turns scanning off)
-	lines   int  // header lines of the request being read
-	lineLen int  // bytes since the last newline, not counting CR
+	scan     bool // header-line counting and error rewriting on
+	started  bool // first byte seen (a TLS handshake turns scanning off)
+	lines    int  // header lines of the request being read
+	lineLen  int  // bytes since the last newline, not counting CR
+	skipping bool // discarding the rest of a header cut short
+	skipped  int
+	pend     []byte // bytes for net/http before reading more
+	carry    []byte // bytes read but not yet passed on (nor counted)
 }
 
 var errTooManyHeaders = errors.New("too many header lines")
 
+// maxSkipBytes bounds the header bytes skipped after MaxHeaderLines; past
+// it the connection is refused and closed (net/http's own limit is 20 KB).
+const maxSkipBytes = 64 << 10
+
+// Read passes the request through, counting its header lines. Past
+// MaxHeaderLines it ends the header early for net/http with a marker
+// header (cutMark) and a blank line, and skips the rest of the client's
+// header, so that the public handler answers that request 431 on the same
+// connection: a refused request then costs about what a normal one does,
+// where closing it would make each attempt a new connection.
 func (c *limitedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if !c.scan || n == 0 || c.l.o.MaxHeaderLines == 0 {
-		return n, err
+	if len(c.pend) > 0 {
+		n := copy(p, c.pend)
+		c.pend = c.pend[n:]
+		return n, nil
 	}
-	if !c.started {
-		c.started = true
-		if p[0] == 0x16 { // TLS: the bytes are not HTTP
-			c.scan = false
+	for {
+		var n int
+		var err error
+		if len(c.carry) > 0 {
+			n = copy(p, c.carry)
+			c.carry = c.carry[n:]
+		} else {
+			n, err = c.Conn.Read(p)
+		}
+		if !c.scan || n == 0 || c.l.o.MaxHeaderLines == 0 {
 			return n, err
 		}
+		if !c.started {
+			c.started = true
+			if p[0] == 0x16 { // TLS: the bytes are not HTTP
+				c.scan = false
+				return n, err
+			}
+		}
+		if c.skipping {
+			end, found := c.skipHeader(p[:n])
+			if !found {
+				if c.skipped += n; c.skipped > maxSkipBytes {
+					c.refuse(http.StatusRequestHeaderFieldsTooLarge, "431 Request Header Fields Too Large")
+					// A read error that net/http closes the connection on silently.
+					return 0, &net.OpError{Op: "read", Net: "tcp", Err: errTooManyHeaders}
+				}
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+			c.skipping = false
+			n = copy(p, p[end:n])
+			if n == 0 {
+				if err != nil {
+					return 0, err
+				}
+				continue
+			}
+		}
+		start, over := c.countLines(p[:n])
+		if !over {
+			return n, err
+		}
+		// Deliver the lines up to the one over the limit, then the mark
+		// and a blank line; skip the rest of this header; what follows it
+		// (a next request) is read again, and counted, by the next Read.
+		c.skipping, c.skipped, c.lines, c.lineLen = true, 0, 0, 0
+		rest := p[start:n]
+		c.pend = append(c.pend[:0], cutMark+": 1\r\n\r\n"...)
+		if end, found := c.skipHeader(rest); found {
+			c.skipping = false
+			c.carry = append(append([]byte(nil), rest[end:]...), c.carry...)
+		} else {
+			c.skipped = len(rest)
+		}
+		if start == 0 {
+			m := copy(p, c.pend)
+			c.pend = c.pend[m:]
+			return m, err
+		}
+		return start, err
 	}
-	if c.countLines(p[:n]) {
-		c.refuse(http.StatusRequestHeaderFieldsTooLarge, "431 Request Header Fields Too Large")
-		// A read error that net/http closes the connection on silently.
-		return 0, &net.OpError{Op: "read", Net: "tcp", Err: errTooManyHeaders}
+}
+
+// skipHeader finds the end of a header being skipped (the blank line) in
+// b, following lines across reads; end is the index after it.
+func (c *limitedConn) skipHeader(b []byte) (end int, found bool) {
+	off := 0
+	for off < len(b) {
+		i := bytes.IndexByte(b[off:], '\n')
+		if i < 0 {
+			c.lineLen += len(b) - off
+			if b[len(b)-1] == '\r' {
+				c.lineLen--
+			}
+			return 0, false
+		}
+		seg := i
+		if i > 0 && b[off+i-1] == '\r' {
+			seg--
+		}
+		blank := c.lineLen+seg <= 0
+		c.lineLen = 0
+		off += i + 1
+		if blank {
+			return off, true
+		}
 	}
-	return n, err
+	return 0, false
 }
 
 // countLines follows header lines across reads and reports whether the
-// request in progress has more than MaxHeaderLines. A blank line ends a
-// request's header; the public listener reads no bodies (GET and HEAD).
-func (c *limitedConn) countLines(b []byte) bool {
-	for len(b) > 0 {
-		i := bytes.IndexByte(b, '\n')
+// request in progress has more than MaxHeaderLines, and where the line
+// over the limit starts in b. A blank line ends a request's header; the
+// public listener reads no bodies (GET and HEAD).
+func (c *limitedConn) countLines(b []byte) (cut int, over bool) {
+	off := 0
+	for off < len(b) {
+		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
-			c.lineLen += len(b)
+			c.lineLen += len(b) - off
 			if b[len(b)-1] == '\r' {
 				c.lineLen-- // may end "\r" of a blank line
 			}
-			return false
+			return 0, false
 		}
 		seg := i
-		if i > 0 && b[i-1] == '\r' {
+		if i > 0 && b[off+i-1] == '\r' {
 			seg--
 		}
 		if c.lineLen+seg <= 0 {
 			c.lines = 0 // blank line: the header is complete
 		} else if c.lines++; c.lines > c.l.o.MaxHeaderLines+1 { // +1: the request line
-			return true
+			// Cut after this line: it may have begun in a read already
+			// passed on, so it is passed on whole.
+			return off + i + 1, true
 		}
 		c.lineLen = 0
-		b = b[i+1:]
+		off += i + 1
 	}
-	return false
+	return 0, false
+}
+
+// cutMark is the header Read adds to a request whose header it cut short,
+// so that the handler answers that request, and no other, 431. A client
+// that sends it itself only gets a 431.
+const cutMark = "X-Waymark-Header-Cut"
+
+var cutKey = http.CanonicalHeaderKey(cutMark)
+
+// TooManyHeaders reports whether the connection cut this request's header
+// at MaxHeaderLines (see Read).
+func TooManyHeaders(r *http.Request) bool {
+	_, cut := r.Header[cutKey]
+	return cut
 }
 
 // refuse writes a short error response with the privacy headers, before

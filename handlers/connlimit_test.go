@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 )
@@ -111,5 +112,60 @@ func TestConnLimiterShortensIdleTimeout(t *testing.T) {
 	}
 	if !closed(few[0], 3*time.Second) {
 		t.Error("with 12 of 16 connections open, an idle one stayed past the short idle timeout")
+	}
+}
+
+// Header lines are counted across reads however the bytes arrive: a
+// flood of headers sent in pieces of every size is cut at the same line,
+// answered 431, and the connection serves the next request; requests
+// with 64 headers, in pieces, are served.
+func TestConnLimiterHeaderLinesAcrossReads(t *testing.T) {
+	_, addr := limitedServer(t, ConnOptions{Max: 100, MaxHeaderLines: MaxHeaderLines})
+	req := func(headers int, last bool) string {
+		var b strings.Builder
+		b.WriteString("GET /K7Q2M HTTP/1.1\r\nHost: x\r\n")
+		for i := range headers - 1 { // Host is one
+			fmt.Fprintf(&b, "h%d: v\r\n", i)
+		}
+		if last {
+			b.WriteString("Connection: close\r\n")
+		}
+		b.WriteString("\r\n")
+		return b.String()
+	}
+	for _, piece := range []int{1, 2, 3, 7, 64, 500, 4096} {
+		raw := req(64, false) + req(1400, false) + req(1, true)
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		go func() {
+			for len(raw) > 0 {
+				n := min(piece, len(raw))
+				if _, err := io.WriteString(c, raw[:n]); err != nil {
+					return
+				}
+				raw = raw[n:]
+				if piece < 64 && len(raw)%97 == 0 || piece >= 64 {
+					time.Sleep(time.Millisecond)
+				}
+			}
+		}()
+		c.SetDeadline(time.Now().Add(10 * time.Second))
+		br := bufio.NewReader(c)
+		var codes []int
+		for range 3 {
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				break
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			codes = append(codes, resp.StatusCode)
+		}
+		c.Close()
+		if fmt.Sprint(codes) != "[200 431 200]" {
+			t.Errorf("pieces of %d bytes: statuses %v, want [200 431 200]", piece, codes)
+		}
 	}
 }

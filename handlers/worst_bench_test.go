@@ -118,6 +118,7 @@ func BenchmarkWorstCaseWire(b *testing.B) {
 	many.WriteString("\r\n")
 	for _, c := range []struct{ name, req string }{
 		{"normal", normal},
+		{"normal-new-connection", strings.Replace(normal, "Host: x\r\n", "Host: x\r\nConnection: close\r\n", 1)},
 		{"acceptlang-4KB-crafted", "GET /K7Q2M HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\nAccept-Language: " + scalegen.CraftedAcceptLanguage(1) + "\r\n\r\n"},
 		{"headers-1400-tiny", many.String()},
 	} {
