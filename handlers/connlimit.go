@@ -16,8 +16,9 @@ import (
 // served: a person who scans a poster must get the page even while
 // someone holds thousands of idle keep-alive connections.
 //
-// Idle keep-alive connections (and connections that have sent nothing
-// yet) wait in a list, longest-idle first. Past seven eighths of the cap,
+// Idle keep-alive connections, and connections whose request header has
+// not fully arrived (net/http marks a connection active only then, so a
+// slowloris counts as idle), wait in a list, longest-idle first. Past seven eighths of the cap,
 // each new connection closes the longest-idle one; past half the cap, idle
 // connections are closed after ShortIdle instead of the server's
 // IdleTimeout. A connection in the middle of a request is never closed

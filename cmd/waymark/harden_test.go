@@ -133,6 +133,47 @@ func TestHardenIdleConnectionsKeepSiteUp(t *testing.T) {
 	}
 }
 
+// TestHardenSlowHeadersKeepSiteUp: with 1,024 file descriptors and 1,500
+// connections each sending its request header a few bytes at a time
+// (slowloris), a new visitor still gets the page within a second: a
+// connection whose header has not fully arrived counts as idle, and the
+// longest-idle makes room.
+func TestHardenSlowHeadersKeepSiteUp(t *testing.T) {
+	p := hardStart(t, 1024, nil)
+	const held = 1500
+	conns := make([]net.Conn, 0, held)
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range held {
+		c, err := net.DialTimeout("tcp", p.addr, 2*time.Second)
+		if err != nil {
+			t.Fatalf("dial after %d connections: %v", len(conns), err)
+		}
+		conns = append(conns, c)
+		c.SetWriteDeadline(time.Now().Add(time.Second))
+		io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+	}
+	// Keep them trickling, within the server's 5 s header timeout.
+	time.Sleep(1200 * time.Millisecond)
+	for _, c := range conns {
+		c.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
+		io.WriteString(c, "a")
+	}
+	start := time.Now()
+	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := c.Get(p.url("/K7Q2M"))
+	if err != nil {
+		t.Fatalf("a new visitor with %d slow headers held: %v (after %v)", held, err, time.Since(start))
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("a new visitor: %d", resp.StatusCode)
+	}
+}
+
 // publicPrivacyHeaders are headers every public response carries.
 var publicPrivacyHeaders = []string{"Referrer-Policy: no-referrer", "Cache-Control: no-store", "X-Content-Type-Options: nosniff",
 	"Content-Security-Policy: ", "X-Frame-Options: DENY", "Permissions-Policy: "}
