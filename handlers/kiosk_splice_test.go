@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/waymark/waymark/pages"
@@ -97,5 +98,36 @@ func TestKioskQRBudget(t *testing.T) {
 	v.Code, v.KioskIdle = "KZZZ9", 30
 	if b, _ := p.kioskPage(nil, l, &v, loc); strings.Contains(string(b), `<div class="kqr"></div>`) {
 		t.Error("a configured kiosk got no QR code while the budget was spent")
+	}
+}
+
+// Kiosk pages from many goroutines at once share the page and picture
+// caches safely (test.sh runs this under the race detector) and are all
+// complete.
+func TestKioskCacheConcurrent(t *testing.T) {
+	s := demo(t)
+	h := PublicRouter(NewPublic(s, PublicOptions{Log: slog.New(slog.NewTextHandler(io.Discard, nil))}))
+	var wg sync.WaitGroup
+	errs := make(chan string, 64)
+	for g := range 8 {
+		wg.Go(func() {
+			for i := range 40 {
+				v := s.Config.Venues[(g+i)%len(s.Config.Venues)]
+				loc := s.Locales[(g*7+i)%len(s.Locales)]
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", "/"+v.Code+"/kiosk/"+loc.ID, nil))
+				if rec.Code != http.StatusOK || !strings.HasSuffix(strings.TrimSpace(rec.Body.String()), "</html>") {
+					select {
+					case errs <- fmt.Sprintf("%s/kiosk/%s: %d", v.Code, loc.ID, rec.Code):
+					default:
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
 	}
 }
