@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 )
 
@@ -140,31 +142,69 @@ func walkHygiene(v reflect.Value, p hygienePath, loc *locator, add func(int, str
 			walkHygiene(it.Value(), p, loc, add)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for k := 0; k < t.NumField(); k++ {
-			f := t.Field(k)
-			if !f.IsExported() {
-				continue
-			}
-			name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
-			if name == "-" {
-				continue
-			}
+		if v.Type() == timeType {
+			return
+		}
+		for _, f := range structFields(v.Type()) {
 			q := p
-			if !f.Anonymous {
-				if name == "" {
-					name = f.Name
-				}
-				q.key = name
+			if !f.embedded {
+				q.key = f.key
 			}
-			walkHygiene(v.Field(k), q, loc, add)
+			walkHygiene(v.Field(f.index), q, loc, add)
 		}
 	}
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// hygieneField is one exported, decoded field of a config struct.
+type hygieneField struct {
+	index    int
+	key      string // its toml key
+	embedded bool   // an embedded struct: its fields are the parent's keys
+}
+
+// hygieneFields caches structFields: a config has few struct types and up
+// to 100,000 venues.
+var hygieneFields sync.Map // reflect.Type -> []hygieneField
+
+func structFields(t reflect.Type) []hygieneField {
+	if fs, ok := hygieneFields.Load(t); ok {
+		return fs.([]hygieneField)
+	}
+	var fs []hygieneField
+	for k := 0; k < t.NumField(); k++ {
+		f := t.Field(k)
+		if !f.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(f.Tag.Get("toml"), ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		fs = append(fs, hygieneField{index: k, key: name, embedded: f.Anonymous})
+	}
+	hygieneFields.Store(t, fs)
+	return fs
 }
 
 func checkString(s string, p hygienePath, loc *locator, add func(int, string, ...any)) {
 	if limit := maxBytesFor(p.key); len(s) > limit {
 		add(p.line(loc), "%s: %d bytes is too long (at most %d)", p, len(s), limit)
+	}
+	// Printable ASCII, the common case, needs no decoding.
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return
 	}
 	for _, r := range s {
 		if why := badRune(r); why != "" {
