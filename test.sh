@@ -50,5 +50,20 @@ for target in site:FuzzNormalizeCode site:FuzzParse lang:FuzzAccept lang:FuzzLoa
   fi
 done
 # The Dockerfile's build, run the same way (Docker itself may not run here).
-./deploy/check-build.sh
+# It starts the binary; nothing it started may outlive it, even on failure.
+cb_tmp=$(mktemp -d)
+cb_status=0
+TMPDIR=$cb_tmp ./deploy/check-build.sh || cb_status=$?
+sleep 0.2
+# The pattern comes from a file, so that grep does not find itself.
+printf '%s/\n' "$cb_tmp" >"$cb_tmp.pattern"
+left=$(grep -lsFf "$cb_tmp.pattern" /proc/[0-9]*/cmdline || true)
+rm -f "$cb_tmp.pattern"
+rm -rf "$cb_tmp" 2>/dev/null || true
+if [ -n "$left" ]; then
+  echo "test.sh: deploy/check-build.sh left processes running: $left" >&2
+  for f in $left; do p=${f#/proc/}; kill "${p%/cmdline}" 2>/dev/null || true; done
+  exit 1
+fi
+[ "$cb_status" -eq 0 ] || exit "$cb_status"
 echo "test.sh: all tests passed"

@@ -9,7 +9,20 @@ flags='CGO_ENABLED=0 go build -trimpath -ldflags="-s -w"'
 grep -qF "$flags -o /out/waymark ./cmd/waymark" Dockerfile || {
   echo "check-build: the Dockerfile no longer builds with: $flags" >&2; exit 1; }
 out=$(mktemp -d)
-trap 'kill "${pid:-}" 2>/dev/null || true; rm -rf "$out"' EXIT
+# Stop the server on every way out, also on failure: $pid is the server
+# itself (the subshell execs it), and waiting reaps it before the folder goes.
+stop() {
+  if [ -n "${pid:-}" ]; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  fi
+  chmod -R u+w "$out" 2>/dev/null || true
+  rm -rf "$out"
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
 CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$out/waymark" ./cmd/waymark
 if ldd "$out/waymark" >/dev/null 2>&1; then
   echo "check-build: waymark is dynamically linked" >&2; exit 1
@@ -24,7 +37,7 @@ run=()
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
   run=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 fi
-(cd / && "${run[@]}" "$out/waymark" serve --addr "127.0.0.1:$port" --admin-addr "127.0.0.1:$((port+1))" >/dev/null 2>&1) &
+(cd / && exec "${run[@]}" "$out/waymark" serve --addr "127.0.0.1:$port" --admin-addr "127.0.0.1:$((port+1))" >/dev/null 2>&1) &
 pid=$!
 for _ in $(seq 50); do
   "$out/waymark" healthcheck --addr "127.0.0.1:$port" >/dev/null 2>&1 && { echo "check-build: static binary serves and passes its health check"; exit 0; }

@@ -34,6 +34,13 @@ func (h *publicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if h.p.hsts {
 		hdr["Strict-Transport-Security"] = hstsValue
 	}
+	if TooManyHeaders(r) { // connlimit.go: the header was cut short
+		hdr["Content-Type"] = textType
+		w.WriteHeader(http.StatusRequestHeaderFieldsTooLarge)
+		w.Write([]byte("Too many header fields.\n"))
+		h.p.logRequest(r, "", http.StatusRequestHeaderFieldsTooLarge)
+		return
+	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 	default:

@@ -10,6 +10,7 @@ import (
 	"sync"
 
 	"github.com/labstack/echo/v4"
+	"golang.org/x/time/rate"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
@@ -18,23 +19,76 @@ import (
 	"github.com/waymark/waymark/site"
 )
 
-// kioskCache keeps rendered kiosk pages of one site. Kiosks are few, but
-// anyone can ask for any venue's kiosk page, so the cache is bounded and a
-// miss past the bound renders without keeping.
+// kioskCache holds what kiosk pages of one site are made of. A kiosk page
+// differs from venue to venue only in the code, the idle time and the QR
+// code, so each region, language and exit behaviour is rendered once with
+// markers there and spliced per request (no template runs per request),
+// and the QR pictures are cached per venue within a byte budget.
+//
+// Anyone can ask for any venue's kiosk page, and drawing a QR code costs
+// about a hundred normal requests, so the cache has no cliff: venues with
+// kiosk settings in the config (kiosk_idle, kiosk_exit) always get and keep
+// theirs; other venues' pictures are drawn at most kioskQRRate times a
+// second, and past that their page is served without the picture (its
+// short address is still printed) until a later request draws it.
 type kioskCache struct {
-	mu    sync.Mutex
-	pages map[string]*kioskPage
+	mu      sync.Mutex
+	shells  map[kioskShellKey]*kioskShell
+	qrs     map[string][]byte
+	qrBytes int
+	pinned  map[string][]byte // configured kiosks, never evicted
+	budget  *rate.Limiter
+	// gz holds kiosk pages gzipped, by venue and language, within
+	// kioskGzipBytes; gzBudget bounds how many a second are compressed for
+	// venues without kiosk settings (configured kiosks always are). Past
+	// either bound the page goes out uncompressed: a few KB more on the
+	// wire, never a costly request.
+	gz       map[string][]byte
+	gzBytes  int
+	gzBudget *rate.Limiter
 }
 
-// kioskPage is a rendered kiosk page, and the same gzipped once, so that
-// a kiosk on a slow link gets a few KB like a phone does.
-type kioskPage struct {
-	plain, gzip []byte
+// kioskShellKey: a venue's area adds its local help to the page.
+type kioskShellKey struct {
+	region, area, lang string
+	leave              bool
 }
+
+// kioskShell is a rendered kiosk page cut at its markers.
+type kioskShell struct {
+	lits  [][]byte
+	slots []byte // what goes after lits[i]: slotCode, slotIdle or slotQR
+	size  int
+}
+
+const (
+	slotCode byte = iota + 1
+	slotIdle
+	slotQR
+)
+
+// Markers rendered in place of the venue's parts; none can occur in real
+// content (the code marker is not a valid code: it has an O and a U).
+const (
+	kioskCodeMarker = "WMKOSLOTU"
+	kioskIdleMarker = "987654321"
+	kioskQRMarker   = "<!--WmKioskQrSlot-->"
+)
+
+const (
+	// kioskQRBytes bounds the cached QR pictures (about 6 KB each).
+	kioskQRBytes = 8 << 20
+	// kioskQRRate is how many QR pictures per second unconfigured kiosk
+	// pages may draw (each takes about a millisecond).
+	kioskQRRate = 10
+	// kioskGzipBytes bounds the cached gzipped kiosk pages (about 8 KB
+	// each), and kioskGzipRate how many a second unconfigured kiosk pages
+	// may compress (each takes a fraction of a millisecond).
+	kioskGzipBytes = 8 << 20
+	kioskGzipRate  = 10
+)
 
 var varyEncoding = []string{"Accept-Encoding"}
-
-const maxKioskPages = 2000
 
 // kiosk serves "/{CODE}/kiosk" and "/{CODE}/kiosk/{lang}": the venue's page
 // for a shared tablet, with large targets, its QR code, and a reset to the
@@ -51,18 +105,22 @@ func (p *Public) kiosk(c echo.Context) error {
 			return p.render(c, s, s.Config.Default(), nil, seg, http.StatusNotFound)
 		}
 	}
-	kp, err := p.kioskPage(s, v, loc)
+	bp := bufs.Get().(*[]byte)
+	defer bufs.Put(bp)
+	b, err := p.kioskPage((*bp)[:0], s, v, loc)
 	if err != nil {
 		return err
 	}
+	*bp = b
 	p.logRequest(c.Request(), c.Path(), http.StatusOK)
 	h := c.Response().Header()
 	h["Content-Type"] = htmlType
 	h["Vary"] = varyEncoding
-	b := kp.plain
 	if acceptsGzip(c.Request().Header.Get("Accept-Encoding")) {
-		b = kp.gzip
-		h["Content-Encoding"] = gzipEnc
+		if gz := p.kioskGzip(s, v, loc, b); gz != nil {
+			b = gz
+			h["Content-Encoding"] = gzipEnc
+		}
 	}
 	h["Content-Length"] = []string{strconv.Itoa(len(b))}
 	c.Response().WriteHeader(http.StatusOK)
@@ -73,44 +131,196 @@ func (p *Public) kiosk(c echo.Context) error {
 	return err
 }
 
-func (p *Public) kioskPage(s *live, v *site.Venue, loc *lang.Locale) (*kioskPage, error) {
-	key := v.Code + "/" + loc.ID
+// kioskPage appends v's kiosk page in loc to dst.
+func (p *Public) kioskPage(dst []byte, s *live, v *site.Venue, loc *lang.Locale) ([]byte, error) {
+	sh, err := p.kioskShell(s, v, loc)
+	if err != nil {
+		return nil, err
+	}
+	qrSVG := p.kioskQR(s, v)
+	idle := strconv.Itoa(v.Idle())
+	b := dst
+	for i, lit := range sh.lits {
+		b = append(b, lit...)
+		if i < len(sh.slots) {
+			switch sh.slots[i] {
+			case slotCode:
+				b = append(b, v.Code...)
+			case slotIdle:
+				b = append(b, idle...)
+			case slotQR:
+				b = append(b, qrSVG...)
+			}
+		}
+	}
+	return b, nil
+}
+
+// kioskShell returns the spliceable page for v's region, loc and exit.
+func (p *Public) kioskShell(s *live, v *site.Venue, loc *lang.Locale) (*kioskShell, error) {
+	key := kioskShellKey{region: v.Region, area: v.Area, lang: loc.ID, leave: v.KioskExit == "leave"}
 	s.kiosks.mu.Lock()
-	b, ok := s.kiosks.pages[key]
+	sh := s.kiosks.shells[key]
 	s.kiosks.mu.Unlock()
-	if ok {
-		return b, nil
+	if sh != nil {
+		return sh, nil
+	}
+	fake := *v
+	fake.Code = kioskCodeMarker
+	k := &pages.Kiosk{
+		Start:    "/" + kioskCodeMarker + "/kiosk",
+		Idle:     987654321,
+		QR:       template.HTML(kioskQRMarker),
+		ShortURL: poster.ShortURL(p.baseURL, kioskCodeMarker),
+	}
+	b, err := s.KioskPage(&fake, loc, k)
+	if err != nil {
+		return nil, err
+	}
+	sh = cutShell(b)
+	s.kiosks.mu.Lock()
+	if s.kiosks.shells == nil {
+		s.kiosks.shells = map[kioskShellKey]*kioskShell{}
+	}
+	// Bounded by the config: (regions and areas) × languages × 2.
+	s.kiosks.shells[key] = sh
+	s.kiosks.mu.Unlock()
+	return sh, nil
+}
+
+func cutShell(b []byte) *kioskShell {
+	sh := &kioskShell{}
+	markers := []struct {
+		m    []byte
+		slot byte
+	}{{[]byte(kioskCodeMarker), slotCode}, {[]byte(kioskIdleMarker), slotIdle}, {[]byte(kioskQRMarker), slotQR}}
+	for {
+		first, which := -1, 0
+		for k, m := range markers {
+			if i := bytes.Index(b, m.m); i >= 0 && (first < 0 || i < first) {
+				first, which = i, k
+			}
+		}
+		if first < 0 {
+			sh.lits = append(sh.lits, b)
+			sh.size += len(b)
+			return sh
+		}
+		sh.lits = append(sh.lits, b[:first])
+		sh.size += first
+		sh.slots = append(sh.slots, markers[which].slot)
+		b = b[first+len(markers[which].m):]
+	}
+}
+
+// kioskQR returns v's QR picture, or nil when drawing it now would go
+// over the budget (see kioskCache).
+func (p *Public) kioskQR(s *live, v *site.Venue) []byte {
+	configured := v.KioskIdle != 0 || v.KioskExit != ""
+	kc := &s.kiosks
+	kc.mu.Lock()
+	b, ok := kc.pinned[v.Code]
+	if !ok {
+		b, ok = kc.qrs[v.Code]
+	}
+	if kc.budget == nil {
+		kc.budget = rate.NewLimiter(kioskQRRate, kioskQRRate*2)
+	}
+	allowed := ok || configured || kc.budget.Allow()
+	kc.mu.Unlock()
+	if ok || !allowed {
+		return b
 	}
 	payload, err := qr.Payload(p.baseURL, v.Code)
 	if err != nil {
-		return nil, err
+		return nil
 	}
 	sym, err := qr.Encode(payload)
 	if err != nil {
-		return nil, err
+		return nil
 	}
-	k := &pages.Kiosk{
-		Start:    "/" + v.Code + "/kiosk",
-		Idle:     v.Idle(),
-		QR:       template.HTML(sym.SVGInline("")),
-		ShortURL: poster.ShortURL(p.baseURL, v.Code),
+	b = sym.SVGInline("")
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	if configured {
+		if kc.pinned == nil {
+			kc.pinned = map[string][]byte{}
+		}
+		kc.pinned[v.Code] = b
+		return b
 	}
-	plain, err := s.KioskPage(v, loc, k)
-	if err != nil {
-		return nil, err
+	if kc.qrs == nil {
+		kc.qrs = map[string][]byte{}
 	}
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(plain)
+	// Over the budget, forget arbitrary pictures: the hit rate falls
+	// gradually as more venues are asked for, with no cliff.
+	for old, ob := range kc.qrs {
+		if kc.qrBytes+len(b) <= kioskQRBytes {
+			break
+		}
+		delete(kc.qrs, old)
+		kc.qrBytes -= len(ob)
+	}
+	if _, dup := kc.qrs[v.Code]; !dup {
+		kc.qrs[v.Code] = b
+		kc.qrBytes += len(b)
+	}
+	return b
+}
+
+// kioskGzip returns the page gzipped, from the cache or compressed now if
+// the budget allows (see kioskCache), or nil to send it uncompressed. The
+// cache is keyed by venue and language and checked against the page, so a
+// page whose QR picture was drawn since is compressed again.
+func (p *Public) kioskGzip(s *live, v *site.Venue, loc *lang.Locale, page []byte) []byte {
+	key := v.Code + "/" + loc.ID
+	configured := v.KioskIdle != 0 || v.KioskExit != ""
+	kc := &s.kiosks
+	kc.mu.Lock()
+	gz, ok := kc.gz[key]
+	if kc.gzBudget == nil {
+		kc.gzBudget = rate.NewLimiter(kioskGzipRate, kioskGzipRate*2)
+	}
+	allowed := configured || kc.gzBudget.Allow()
+	kc.mu.Unlock()
+	if ok && gunzippedLen(gz) == len(page) {
+		return gz
+	}
+	if !allowed {
+		return nil
+	}
+	var buf bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression)
+	zw.Write(page)
 	zw.Close()
-	b = &kioskPage{plain: plain, gzip: gz.Bytes()}
-	s.kiosks.mu.Lock()
-	if s.kiosks.pages == nil {
-		s.kiosks.pages = map[string]*kioskPage{}
+	gz = buf.Bytes()
+	kc.mu.Lock()
+	defer kc.mu.Unlock()
+	if kc.gz == nil {
+		kc.gz = map[string][]byte{}
 	}
-	if len(s.kiosks.pages) < maxKioskPages {
-		s.kiosks.pages[key] = b
+	if old, dup := kc.gz[key]; dup {
+		kc.gzBytes -= len(old)
+		delete(kc.gz, key)
 	}
-	s.kiosks.mu.Unlock()
-	return b, nil
+	for old, ob := range kc.gz {
+		if kc.gzBytes+len(gz) <= kioskGzipBytes {
+			break
+		}
+		delete(kc.gz, old)
+		kc.gzBytes -= len(ob)
+	}
+	kc.gz[key] = gz
+	kc.gzBytes += len(gz)
+	return gz
+}
+
+// gunzippedLen reads the length a gzip stream unpacks to from its trailer
+// (ISIZE, modulo 2^32: kiosk pages are far smaller).
+func gunzippedLen(gz []byte) int {
+	n := len(gz)
+	if n < 4 {
+		return -1
+	}
+	return int(uint32(gz[n-4]) | uint32(gz[n-3])<<8 | uint32(gz[n-2])<<16 | uint32(gz[n-1])<<24)
 }

@@ -40,17 +40,21 @@ func StaffRouter(s *Staff) *echo.Echo {
 	// at full speed.
 	e.Use(middleware.Recover(), s.staffHeaders, s.observe,
 		middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-			Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-				Rate: rate.Limit(s.rateLimit), Burst: s.rateBurst}),
+			// Bounded: a client with many addresses cannot grow it.
+			Store:               newKeyedLimiter(rate.Limit(s.rateLimit), s.rateBurst, maxLimiterKeys),
 			IdentifierExtractor: clientKey,
+			DenyHandler: func(c echo.Context, _ string, _ error) error {
+				c.Response().Header().Set("Retry-After", "1")
+				return echo.NewHTTPError(http.StatusTooManyRequests, "Too many requests; wait a second.")
+			},
 		}),
 		s.requireToken)
 
 	// Venues, posters and QR codes.
 	e.GET("/", s.index)
-	e.GET("/posters", s.allPosters)
+	e.GET("/posters", s.allPosters, s.gated)
 	e.GET("/venues/:code/poster", s.posterHTML)
-	e.GET("/venues/:code/poster.pdf", s.posterPDF)
+	e.GET("/venues/:code/poster.pdf", s.posterPDF, s.gated)
 	e.GET("/venues/:code/qr.svg", s.qrSVG)
 	e.GET("/venues/:code/qr.png", s.qrPNG)
 

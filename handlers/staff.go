@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -39,6 +40,10 @@ type Staff struct {
 	// Requests per second and burst allowed per client.
 	rateLimit float64
 	rateBurst int
+	// auth limits failed token checks; renders bounds PNG, PDF and batch
+	// work (staffguard.go).
+	auth    *authLimiter
+	renders *renderGate
 }
 
 // StaffOptions are the staff listener's dependencies and settings.
@@ -76,6 +81,8 @@ func NewStaff(o StaffOptions) *Staff {
 	if s.printer == nil {
 		s.printer = &poster.Printer{}
 	}
+	s.auth = newAuthLimiter()
+	s.renders = newRenderGate(2, 8, 5*time.Second)
 	return s
 }
 
@@ -104,6 +111,10 @@ func (s *Staff) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 		if s.token == "" {
 			return next(c)
 		}
+		key := limitKey(c.Request().RemoteAddr)
+		if !s.auth.allowed(key) {
+			return tooManyFailures(c)
+		}
 		auth := c.Request().Header.Get("Authorization")
 		var given string
 		switch {
@@ -116,6 +127,7 @@ func (s *Staff) requireToken(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 		}
 		if subtle.ConstantTimeCompare([]byte(given), []byte(s.token)) != 1 {
+			s.auth.failed(key)
 			c.Response().Header().Set("WWW-Authenticate", `Basic realm="Waymark staff", charset="UTF-8"`)
 			return echo.NewHTTPError(http.StatusUnauthorized, "This page needs the staff token.")
 		}
@@ -312,7 +324,7 @@ func (s *Staff) qrPNG(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := s.qr.PNG(payload, px)
+	b, err := s.renderPNG(c, payload, px)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import "sync"
 //
 // The returned slices are shared between callers and must not be modified.
 //
-// Capacity is bounded by entry count: inserting into a full cache evicts
+// Capacity is bounded by entry count and by bytes: inserting into a full cache evicts
 // one arbitrary entry (whichever Go's map iteration yields first, which is
 // close to random). Requests can name any number of distinct payloads and
 // sizes, so the bound matters more than the hit rate; an evicted popular
@@ -17,7 +17,12 @@ type Cache struct {
 	max     int
 	mu      sync.RWMutex
 	entries map[cacheKey][]byte
+	bytes   int // held by entries, at most MaxCacheBytes
 }
+
+// MaxCacheBytes bounds a cache's bytes as well as its entries: 4,096 big
+// PNGs (about 45 KB each at 4,000 pixels) would otherwise hold 180 MB.
+const MaxCacheBytes = 16 << 20
 
 type cacheKey struct {
 	payload string
@@ -87,12 +92,26 @@ func (c *Cache) put(k cacheKey, b []byte) []byte {
 	if prev, ok := c.entries[k]; ok {
 		return prev
 	}
-	if len(c.entries) >= c.max {
-		for old := range c.entries {
-			delete(c.entries, old)
+	if len(b) > MaxCacheBytes/16 {
+		return b // too big to keep; the render gate bounds its cost
+	}
+	for old, ob := range c.entries {
+		if len(c.entries) < c.max && c.bytes+len(b) <= MaxCacheBytes {
 			break
 		}
+		delete(c.entries, old)
+		c.bytes -= len(ob)
 	}
 	c.entries[k] = b
+	c.bytes += len(b)
 	return b
+}
+
+// CachedPNG returns a PNG only if it is cached: callers that bound
+// concurrent rendering check here before waiting for a slot.
+func (c *Cache) CachedPNG(payload string, px int) ([]byte, bool) {
+	c.mu.RLock()
+	b, ok := c.entries[cacheKey{payload: payload, format: formatPNG, px: px}]
+	c.mu.RUnlock()
+	return b, ok
 }

@@ -110,6 +110,7 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 		}
 	}
 	c.validate(loc, langs, add)
+	checkHygiene(&c, loc, add) // hygiene.go
 	if len(errs) > 0 {
 		return nil, errs
 	}

@@ -7,7 +7,10 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"syscall"
 	"time"
+
+	"github.com/waymark/waymark/handlers"
 )
 
 // listener is one HTTP listener that can stop taking connections at once
@@ -20,16 +23,18 @@ type listener struct {
 
 	mu   sync.Mutex
 	busy map[net.Conn]struct{} // reading or serving a request
+	lim  *handlers.ConnLimiter
 }
 
-// listen opens a listener with timeouts and a header limit, so that slow
-// or oversized requests cannot hold connections open.
-func listen(addr string, h http.Handler) (*listener, error) {
+// listen opens a listener with timeouts, a header limit and a connection
+// limiter, so that slow, oversized or idle requests cannot hold
+// connections open or take every file descriptor.
+func listen(addr string, h http.Handler, lim *handlers.ConnLimiter) (*listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	l := &listener{ln: ln, busy: map[net.Conn]struct{}{}}
+	l := &listener{ln: lim.Listener(ln), busy: map[net.Conn]struct{}{}, lim: lim}
 	l.srv = &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -46,6 +51,7 @@ func listen(addr string, h http.Handler) (*listener, error) {
 }
 
 func (l *listener) track(c net.Conn, s http.ConnState) {
+	l.lim.ConnState(c, s)
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	switch s {
@@ -114,4 +120,19 @@ drain:
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// connCaps divides the process's file descriptors (RLIMIT_NOFILE) between
+// the listeners, keeping some for the scan counts file, the browser that
+// prints posters and the like: the public listener may hold seven eighths
+// of the rest, at most 10,000 connections (about 27 KB each), and the
+// staff listener one eighth, 8 to 256.
+func connCaps() (public, staff int) {
+	n := 1024
+	var rl syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl); err == nil && rl.Cur > 0 && rl.Cur < 1<<30 {
+		n = int(rl.Cur)
+	}
+	usable := max(n-64, 64)
+	return min(usable-usable/8, 10000), min(max(usable/8, 8), 256)
 }

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"time"
 
@@ -31,6 +32,7 @@ type serveConfig struct {
 	flushEvery               time.Duration
 	dev, hsts                bool
 	logLevel                 string
+	adminHosts               string
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -38,6 +40,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := flags("serve", "", stderr)
 	fs.StringVar(&c.addr, "addr", ":8080", "address of the public listener")
 	fs.StringVar(&c.adminAddr, "admin-addr", "127.0.0.1:8081", "address of the staff listener (posters, QR codes, statistics); loopback unless WAYMARK_ADMIN_TOKEN is set")
+	fs.StringVar(&c.adminHosts, "admin-hosts", "", "extra host names the staff listener answers to, comma-separated (it always answers to its --admin-addr host, localhost and loopback addresses; other names are refused against DNS rebinding)")
 	fs.StringVar(&c.baseURL, "base-url", "http://localhost:8080", "public origin used in QR codes and printed addresses, e.g. https://example.org")
 	c.data = addDataFlags(fs)
 	fs.BoolVar(&c.dev, "dev", false, "read templates and locales from ./assets and ./locales and reload on change (for translators)")
@@ -48,7 +51,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	token := os.Getenv("WAYMARK_ADMIN_TOKEN")
+	token, tokenSet := os.LookupEnv("WAYMARK_ADMIN_TOKEN")
+	if tokenSet {
+		if err := handlers.CheckToken(token); err != nil {
+			return err
+		}
+	}
 	if !isLoopback(c.adminAddr) && token == "" {
 		return fmt.Errorf("--admin-addr %s is not a loopback address: set WAYMARK_ADMIN_TOKEN to protect the staff pages, or bind to 127.0.0.1 and use an SSH tunnel", c.adminAddr)
 	}
@@ -91,11 +99,15 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer printer.Close()
 	staff := handlers.NewStaff(handlers.StaffOptions{Site: public.Site, Assets: src.Assets, BaseURL: c.baseURL,
 		Token: token, Printer: &printer, Stats: st, Metrics: metrics, Log: log})
-	pub, err := listen(c.addr, handlers.PublicRouter(public))
+	pubMax, staffMax := connCaps()
+	pub, err := listen(c.addr, handlers.PublicRouter(public), handlers.NewConnLimiter(handlers.ConnOptions{
+		Max: pubMax, MaxHeaderLines: handlers.MaxHeaderLines, Headers: public.ErrorHeaders}))
 	if err != nil {
 		return err
 	}
-	admin, err := listen(c.adminAddr, handlers.StaffRouter(staff))
+	admin, err := listen(c.adminAddr, handlers.GuardStaff(handlers.StaffRouter(staff),
+		handlers.NewStaffHosts(c.adminAddr, strings.Split(c.adminHosts, ","))),
+		handlers.NewConnLimiter(handlers.ConnOptions{Max: staffMax}))
 	if err != nil {
 		pub.ln.Close()
 		return err

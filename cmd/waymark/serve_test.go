@@ -259,7 +259,7 @@ func TestServeAdminAddrNeedsToken(t *testing.T) {
 
 	// With the token the same address starts; the context is already
 	// cancelled, so it stops at once.
-	t.Setenv("WAYMARK_ADMIN_TOKEN", "a-long-staff-token")
+	t.Setenv("WAYMARK_ADMIN_TOKEN", "q1w8Z0aXbVt3kR9mPzL2eA")
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	stderr := &lockedBuffer{}
