@@ -3,22 +3,35 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
 
 	"github.com/waymark/waymark/stats"
 )
 
 // Metrics are aggregate counters for Prometheus. Several copies behind a
 // load balancer are summed by Prometheus; nothing here is per person.
+//
+// Nothing on /metrics moves with a single visit to the public site, because
+// a scrape every few seconds would then record the minute of each scan
+// (docs/privacy.md): public requests and scans are published once their UTC
+// day is over, scans under the small-count rule, and only Go and process
+// metrics that describe the process rather than its traffic are kept.
 type Metrics struct {
 	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	counters sync.Map // requestKey -> prometheus.Counter, so the hot path does no hashing of labels
+	requests sync.Map // requestKey -> *requestCount
+
+	// day is the UTC day (days since 1970) whose public requests are still
+	// being counted; roll publishes them when it ends.
+	day  atomic.Int64
+	roll *time.Timer
 }
 
 type requestKey struct {
@@ -26,19 +39,58 @@ type requestKey struct {
 	status          int
 }
 
+// requestCount is one series of waymark_http_requests_total.
+type requestCount struct {
+	labels []string
+	// live counts every request. For the staff listener it is what
+	// /metrics shows; for the public listener, published is: live as it
+	// was at the end of the last completed UTC day.
+	live, published atomic.Uint64
+}
+
+var requestsDesc = prometheus.NewDesc("waymark_http_requests_total",
+	"HTTP requests by listener, route pattern and status. Public requests are counted up to the end of the last completed UTC day.",
+	[]string{"listener", "route", "status"}, nil)
+
 // NewMetrics registers the request counters, the scan totals of st (nil
-// for none) and the usual Go and process metrics.
+// for none) and the Go and process metrics that say nothing about traffic.
 func NewMetrics(st *stats.Stats) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "waymark_http_requests_total",
-		Help: "HTTP requests by listener, route pattern and status.",
-	}, []string{"listener", "route", "status"})
-	m.reg.MustRegister(m.requests, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.reg.MustRegister(requestCollector{m},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	if st != nil {
 		m.reg.MustRegister(&scanCollector{st: st})
 	}
+	m.day.Store(unixDay(time.Now()))
+	m.roll = time.AfterFunc(untilNextDay(time.Now()), m.rollDay)
 	return m
+}
+
+func unixDay(t time.Time) int64 { return t.Unix() / 86400 }
+
+func untilNextDay(now time.Time) time.Duration {
+	next := time.Unix((unixDay(now)+1)*86400, 0)
+	return next.Sub(now) + time.Millisecond
+}
+
+// rollDay publishes the public requests of the day that has just ended.
+// It runs on a timer at each UTC midnight, so the request path never
+// reads the clock.
+func (m *Metrics) rollDay() {
+	m.publish()
+	m.day.Store(unixDay(time.Now()))
+	m.roll.Reset(untilNextDay(time.Now()))
+}
+
+func (m *Metrics) publish() {
+	m.requests.Range(func(k, v any) bool {
+		if k.(requestKey).listener == "public" {
+			c := v.(*requestCount)
+			c.published.Store(c.live.Load())
+		}
+		return true
+	})
 }
 
 // Observe counts one request.
@@ -47,42 +99,102 @@ func (m *Metrics) Observe(listener, route string, status int) {
 		return
 	}
 	k := requestKey{listener, route, status}
-	if c, ok := m.counters.Load(k); ok {
-		c.(prometheus.Counter).Inc()
+	if c, ok := m.requests.Load(k); ok {
+		c.(*requestCount).live.Add(1)
 		return
 	}
-	c := m.requests.WithLabelValues(listener, route, strconv.Itoa(status))
-	m.counters.Store(k, c)
-	c.Inc()
+	c, _ := m.requests.LoadOrStore(k, &requestCount{labels: []string{listener, route, strconv.Itoa(status)}})
+	c.(*requestCount).live.Add(1)
+}
+
+type requestCollector struct{ m *Metrics }
+
+func (c requestCollector) Describe(ch chan<- *prometheus.Desc) { ch <- requestsDesc }
+
+func (c requestCollector) Collect(ch chan<- prometheus.Metric) {
+	c.m.requests.Range(func(k, v any) bool {
+		rc := v.(*requestCount)
+		n := rc.live.Load()
+		if k.(requestKey).listener == "public" {
+			// A series that first appears today is not shown at all
+			// until tomorrow: its mere presence would say that a
+			// request of that kind came today.
+			if n = rc.published.Load(); n == 0 {
+				return true
+			}
+		}
+		ch <- prometheus.MustNewConstMetric(requestsDesc, prometheus.CounterValue, float64(n), rc.labels...)
+		return true
+	})
 }
 
 // Handler serves /metrics.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return promhttp.HandlerFor(quietGatherer{m.reg}, promhttp.HandlerOpts{Registry: m.reg})
 }
 
-var scansDesc = prometheus.NewDesc("waymark_scans_total",
-	"Poster scans per venue, counting completed UTC days only.", []string{"venue"}, nil)
+// quietGatherer drops the Go and process metrics that move with traffic:
+// CPU time, bytes allocated, garbage collections, goroutines (one per
+// connection), open files (one per connection) and network bytes. Sampled
+// every few seconds, each of them shows when someone opened a page. What
+// is left describes the process: start time, memory in use and limits.
+type quietGatherer struct{ g prometheus.Gatherer }
 
-// scanCollector reports scans of completed days only. A total that moved
-// with every scan would let a frequent scrape learn the minute of each
-// scan; the stored counts deliberately keep no time of day.
+// quietAllowed are the Go and process metrics kept; every waymark_ metric
+// is kept.
+var quietAllowed = map[string]bool{
+	"go_info":                          true,
+	"go_memstats_sys_bytes":            true,
+	"go_memstats_heap_sys_bytes":       true,
+	"go_gomaxprocs_threads":            true,
+	"go_gogc_percent":                  true,
+	"go_gomemlimit_bytes":              true,
+	"process_start_time_seconds":       true,
+	"process_max_fds":                  true,
+	"process_resident_memory_bytes":    true,
+	"process_virtual_memory_bytes":     true,
+	"process_virtual_memory_max_bytes": true,
+}
+
+func (q quietGatherer) Gather() ([]*dto.MetricFamily, error) {
+	mfs, err := q.g.Gather()
+	out := mfs[:0]
+	for _, mf := range mfs {
+		if name := mf.GetName(); strings.HasPrefix(name, "waymark_") || quietAllowed[name] {
+			out = append(out, mf)
+		}
+	}
+	return out, err
+}
+
+var (
+	scansDesc = prometheus.NewDesc("waymark_scans_total",
+		"Poster scans per venue on completed UTC days, adding only days with at least 5 scans (days with fewer: waymark_scan_days_few_total).",
+		[]string{"venue"}, nil)
+	fewDaysDesc = prometheus.NewDesc("waymark_scan_days_few_total",
+		"Completed UTC days on which a venue had from 1 to 4 scans (the exact number is hidden; see docs/privacy.md).",
+		[]string{"venue"}, nil)
+)
+
+// scanCollector reports scans of completed days only, under the same
+// small-count rule as the staff pages: a total that moved with every scan
+// would let a frequent scrape learn the minute of each scan, and an exact
+// total would give back the days the pages hide.
 type scanCollector struct{ st *stats.Stats }
 
-func (c *scanCollector) Describe(ch chan<- *prometheus.Desc) { ch <- scansDesc }
+func (c *scanCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- scansDesc
+	ch <- fewDaysDesc
+}
 
 func (c *scanCollector) Collect(ch chan<- prometheus.Metric) {
-	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(stats.DayLayout)
-	rows, err := c.st.Daily("", yesterday)
+	totals, err := c.st.PublishedTotals(time.Now(), stats.DefaultThreshold)
 	if err != nil {
 		ch <- prometheus.NewInvalidMetric(scansDesc, err)
 		return
 	}
-	totals := map[string]uint64{}
-	for _, r := range rows {
-		totals[r.Code] += r.Count
-	}
-	for code, n := range totals {
-		ch <- prometheus.MustNewConstMetric(scansDesc, prometheus.CounterValue, float64(n), code)
+	for code, t := range totals {
+		ch <- prometheus.MustNewConstMetric(scansDesc, prometheus.CounterValue, float64(t.Exact), code)
+		ch <- prometheus.MustNewConstMetric(fewDaysDesc, prometheus.CounterValue, float64(t.Hidden), code)
 	}
 }

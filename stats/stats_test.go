@@ -522,3 +522,143 @@ func TestPrivacyFileHoldsOnlyDayAndCode(t *testing.T) {
 		}
 	}
 }
+
+// TestFlushTouchesFileOnSchedule: the file's modification time is the time
+// of the last flush, scans or not, never the time of the last scan.
+func TestFlushTouchesFileOnSchedule(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir)
+	s.Inc("A", day1)
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(s.Path(), old, old); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing to write: the time stamp moves all the same.
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.ModTime().After(old.Add(30 * time.Minute)) {
+		t.Errorf("after an empty flush the file's time is %v, want now: it would date the last scan", fi.ModTime())
+	}
+}
+
+// TestOpenRetryingRecoversAndRescues: an unusable file is retried, and the
+// counts reach it once it is repaired; a file still broken at the end gets
+// the counts written beside it.
+func TestOpenRetryingRecoversAndRescues(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, []byte("not a database\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenRetrying(dir)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("OpenRetrying on a broken file: err = %v, want one naming %s", err, path)
+	}
+	if s.Path() != path || s.Unusable() == nil {
+		t.Fatalf("Path() = %q, Unusable() = %v; want the file's path and its error", s.Path(), s.Unusable())
+	}
+	s.Inc("A", day1)
+	if err := s.Flush(); err == nil {
+		t.Fatal("Flush onto a broken file succeeded")
+	}
+	// Repaired: removed, so a fresh file can be made.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	var reopened string
+	s.OnReopen = func(p string) { reopened = p }
+	if err := s.Flush(); err != nil {
+		t.Fatalf("Flush after the repair: %v", err)
+	}
+	if reopened != path || s.Unusable() != nil {
+		t.Errorf("OnReopen got %q, Unusable() = %v", reopened, s.Unusable())
+	}
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustDaily(t, r, "", ""), []Row{{"2026-03-14", "A", 1}}; !slices.Equal(got, want) {
+		t.Errorf("after the repair the file holds %v, want %v", got, want)
+	}
+
+	// Broken again, and still broken at exit: Run saves the counts beside it.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s.Inc("B", day1)
+	s.Inc("B", day1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = s.Run(ctx, time.Hour)
+	if err == nil {
+		t.Fatal("Run on a broken file returned no error")
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, RescuePattern))
+	if len(matches) != 1 || !strings.Contains(err.Error(), matches[0]) {
+		t.Fatalf("Run: %v; rescued files %v, want one, named in the error", err, matches)
+	}
+	rescued := t.TempDir()
+	if err := os.Rename(matches[0], filepath.Join(rescued, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	r, err = OpenReadOnly(rescued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustDaily(t, r, "", ""), []Row{{"2026-03-14", "B", 2}}; !slices.Equal(got, want) {
+		t.Errorf("the rescued file holds %v, want %v", got, want)
+	}
+}
+
+// TestPublishedTotalsFollowTheRule: completed days only, each day under
+// the small-count rule, so no total gives a hidden day back.
+func TestPublishedTotalsFollowTheRule(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	for range 3 {
+		s.Inc("A", now.AddDate(0, 0, -2)) // hidden day
+	}
+	for range 7 {
+		s.Inc("A", now.AddDate(0, 0, -1))
+	}
+	for range 9 {
+		s.Inc("A", now) // today: not published
+	}
+	s.Inc("B", now) // today only
+	for _, flush := range []bool{false, true} {
+		if flush {
+			if err := s.Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.PublishedTotals(now, DefaultThreshold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (Total{Exact: 7, Hidden: 1}); got["A"] != want || len(got) != 1 {
+			t.Errorf("flushed %v: PublishedTotals = %v, want only A: %+v", flush, got, want)
+		}
+		if d := got["A"].Display(); d != "at least 8" {
+			t.Errorf("Display() = %q, want \"at least 8\"", d)
+		}
+	}
+	rows, err := s.DailyFor([]string{"A", "B"}, "2026-03-18", "2026-03-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{{"2026-03-18", "A", 3}, {"2026-03-19", "A", 7}, {"2026-03-20", "A", 9}, {"2026-03-20", "B", 1}}
+	if !slices.Equal(rows, want) {
+		t.Errorf("DailyFor = %v, want %v", rows, want)
+	}
+}
