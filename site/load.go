@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -63,7 +62,7 @@ type LanguageSet interface {
 // Every problem is reported, each with its line where the file has one.
 func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 	var c Config
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&c)
+	undecoded, err := decodeConfig(data, &c) // chunk.go: large files in parts
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
@@ -84,7 +83,7 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 	add := func(line int, format string, args ...any) {
 		errs = append(errs, Error{File: name, Line: line, Msg: fmt.Sprintf(format, args...)})
 	}
-	for _, k := range md.Undecoded() {
+	for _, k := range undecoded {
 		add(loc.key(k), "unknown setting %q (misspelt?)", k.String())
 	}
 	c.validate(loc, langs, add)

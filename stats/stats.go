@@ -195,6 +195,14 @@ func (s *Stats) Inc(code string, now time.Time) {
 	s.counter.Inc(code, now)
 }
 
+// ExpectVenues raises the Counter's key cap for a site of n venues: around
+// midnight each venue can hold a key for yesterday and one for today, and
+// a national campaign has more venues than DefaultMaxKeys. The cap never
+// goes below DefaultMaxKeys.
+func (s *Stats) ExpectVenues(n int) {
+	s.counter.maxKeys.Store(max(DefaultMaxKeys, 3*int64(n)))
+}
+
 // Dropped reports scans that were not counted because of the Counter's
 // safety caps; non-zero means the caller passes codes it should not.
 func (s *Stats) Dropped() uint64 {
