@@ -28,9 +28,8 @@ type Metrics struct {
 	reg      *prometheus.Registry
 	requests sync.Map // requestKey -> *requestCount
 
-	// day is the UTC day (days since 1970) whose public requests are still
-	// being counted; roll publishes them when it ends.
-	day  atomic.Int64
+	// roll publishes the public requests counted so far at each UTC
+	// midnight.
 	roll *time.Timer
 }
 
@@ -62,7 +61,6 @@ func NewMetrics(st *stats.Stats) *Metrics {
 	if st != nil {
 		m.reg.MustRegister(&scanCollector{st: st})
 	}
-	m.day.Store(unixDay(time.Now()))
 	m.roll = time.AfterFunc(untilNextDay(time.Now()), m.rollDay)
 	return m
 }
@@ -79,7 +77,6 @@ func untilNextDay(now time.Time) time.Duration {
 // reads the clock.
 func (m *Metrics) rollDay() {
 	m.publish()
-	m.day.Store(unixDay(time.Now()))
 	m.roll.Reset(untilNextDay(time.Now()))
 }
 

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -660,5 +661,21 @@ func TestPublishedTotalsFollowTheRule(t *testing.T) {
 	want := []Row{{"2026-03-18", "A", 3}, {"2026-03-19", "A", 7}, {"2026-03-20", "A", 9}, {"2026-03-20", "B", 1}}
 	if !slices.Equal(rows, want) {
 		t.Errorf("DailyFor = %v, want %v", rows, want)
+	}
+}
+
+// TestExpectVenuesRaisesTheCap: a national campaign's venues, each scanned
+// on two days around midnight, are all counted.
+func TestExpectVenuesRaisesTheCap(t *testing.T) {
+	s := mustOpen(t, "")
+	const venues = DefaultMaxKeys + DefaultMaxKeys/2
+	s.ExpectVenues(venues)
+	for i := range venues {
+		code := strconv.Itoa(i)
+		s.Inc(code, day1)
+		s.Inc(code, day1.AddDate(0, 0, 1))
+	}
+	if d := s.Dropped(); d != 0 {
+		t.Errorf("%d scans dropped with %d venues expected", d, venues)
 	}
 }
