@@ -95,7 +95,7 @@ func Open(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.store = st
+	s.store, s.dataDir = st, dataDir
 	if err := s.loadStoredTotals(); err != nil {
 		return nil, err
 	}
@@ -131,7 +131,7 @@ func OpenReadOnly(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stats{counter: NewCounter(), store: st, stored: make(map[string]uint64)}
+	s := &Stats{counter: NewCounter(), store: st, stored: make(map[string]uint64), dataDir: dataDir}
 	if err := s.loadStoredTotals(); err != nil {
 		return nil, err
 	}
@@ -147,6 +147,8 @@ func (s *Stats) loadStoredTotals() error {
 // Path returns the counter file's path, or "" in memory-only mode. A file
 // that could not be opened yet (OpenRetrying) still has its path.
 func (s *Stats) Path() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
 	case s.store != nil:
 		return s.store.path
@@ -220,8 +222,8 @@ func (s *Stats) Dropped() uint64 {
 // A file that could not be opened (OpenRetrying) is opened again here. A
 // failure sets the back-off that Run follows for its next attempt.
 func (s *Stats) Flush() error {
-	if s.store == nil && s.dataDir == "" {
-		return nil
+	if s.dataDir == "" {
+		return nil // memory only; dataDir never changes
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -496,12 +498,12 @@ func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total,
 	day := LastCompleteDay(now)
 	s.mu.Lock()
 	c := s.published
-	fresh := c.totals != nil && c.day == day && c.gen == s.gen && c.threshold == threshold
-	s.mu.Unlock()
 	// Only a flush (gen) or a new day changes the totals when counts go to
 	// a file. In memory-only mode nothing is flushed, so gen cannot say
 	// when yesterday's last counts arrived: recompute (small demo data).
-	if fresh && s.store != nil {
+	fresh := c.totals != nil && c.day == day && c.gen == s.gen && c.threshold == threshold && s.store != nil
+	s.mu.Unlock()
+	if fresh {
 		return c.totals, nil
 	}
 	rows, err := s.Daily("", day)
