@@ -3,8 +3,10 @@ package stats
 import (
 	"cmp"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -47,9 +49,6 @@ type Stats struct {
 	// and the end of the write, counts are in neither the counter nor the
 	// file, and a reader must not see that gap.
 	mu sync.Mutex
-	// stored is the per-code total in the file, so that Totals does not
-	// need to read the file.
-	stored map[string]uint64
 
 	// dataDir is where the file should be. With store == nil and dataDir
 	// set, the file could not be used (openErr says why): counts are kept in
@@ -61,8 +60,8 @@ type Stats struct {
 	retryAt time.Time
 	backoff time.Duration
 
-	// gen counts successful flushes that wrote something, so that
-	// PublishedTotals can reuse its result until the counts change.
+	// gen counts flushes that wrote a count of a completed day, so that
+	// PublishedTotals can reuse its result until such a count changes.
 	gen       uint64
 	published publishedCache
 
@@ -87,7 +86,7 @@ const (
 // it while the server is running. If another process keeps it locked for
 // more than a second, Open fails with an error saying so.
 func Open(dataDir string) (*Stats, error) {
-	s := &Stats{counter: NewCounter(), stored: make(map[string]uint64)}
+	s := &Stats{counter: NewCounter()}
 	if dataDir == "" {
 		return s, nil
 	}
@@ -95,10 +94,9 @@ func Open(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Nothing is read from the file here: a campaign's year of counts is
+	// millions of rows, and start-up must not wait for them.
 	s.store, s.dataDir = st, dataDir
-	if err := s.loadStoredTotals(); err != nil {
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -113,7 +111,7 @@ func OpenRetrying(dataDir string) (*Stats, error) {
 	if err == nil {
 		return s, nil
 	}
-	s = &Stats{counter: NewCounter(), stored: make(map[string]uint64), dataDir: dataDir, openErr: err}
+	s = &Stats{counter: NewCounter(), dataDir: dataDir, openErr: err}
 	s.failed(time.Now())
 	return s, err
 }
@@ -131,17 +129,7 @@ func OpenReadOnly(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stats{counter: NewCounter(), store: st, stored: make(map[string]uint64), dataDir: dataDir}
-	if err := s.loadStoredTotals(); err != nil {
-		return nil, err
-	}
-	return s, nil
-}
-
-func (s *Stats) loadStoredTotals() error {
-	return s.store.each("", "", func(k Key, n uint64) {
-		s.stored[k.Code] = saturatingAdd(s.stored[k.Code], n)
-	})
+	return &Stats{counter: NewCounter(), store: st, dataDir: dataDir}, nil
 }
 
 // Path returns the counter file's path, or "" in memory-only mode. A file
@@ -179,11 +167,7 @@ func (s *Stats) reopen() error {
 	if err != nil {
 		return err
 	}
-	stored := make(map[string]uint64)
-	if err := st.each("", "", func(k Key, n uint64) { stored[k.Code] = saturatingAdd(stored[k.Code], n) }); err != nil {
-		return err
-	}
-	s.store, s.stored, s.openErr = st, stored, nil
+	s.store, s.openErr = st, nil
 	if s.OnReopen != nil {
 		s.OnReopen(st.path)
 	}
@@ -250,10 +234,16 @@ func (s *Stats) Flush() error {
 		return err
 	}
 	s.backoff, s.retryAt = 0, time.Time{}
-	for k, n := range pending {
-		s.stored[k.Code] = saturatingAdd(s.stored[k.Code], n)
+	// Published totals change only when a completed day's count does
+	// (scans from before midnight flushed after it, counts restored after
+	// a failure), not with today's scans.
+	last := LastCompleteDay(now)
+	for k := range pending {
+		if k.Day <= last {
+			s.gen++
+			break
+		}
 	}
-	s.gen++
 	return nil
 }
 
@@ -364,50 +354,74 @@ func (s *Stats) Daily(since, until string) ([]Row, error) {
 			return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", d)
 		}
 	}
+	var rows []Row
+	err := s.walk(since, until, func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	return rows, err
+}
+
+// walk calls fn for every count with since <= day <= until ("" leaves
+// that end open), the file's and the ones not yet flushed added together,
+// in order of day and code, without collecting them: a campaign's year is
+// millions of rows. It holds the lock, so no flush moves counts under it.
+func (s *Stats) walk(since, until string, fn func(Row) error) error {
 	inRange := func(day string) bool {
 		return (since == "" || day >= since) && (until == "" || day <= until)
 	}
-
-	counts := make(map[Key]uint64)
 	s.mu.Lock()
-	if s.store != nil {
-		err := s.store.each(since, until, func(k Key, n uint64) {
-			counts[k] = saturatingAdd(counts[k], n)
-		})
-		if err != nil {
-			s.mu.Unlock()
-			return nil, err
-		}
-	}
+	defer s.mu.Unlock()
+	var pending []Row
 	for k, n := range s.counter.Snapshot() {
 		if inRange(k.Day) {
-			counts[k] = saturatingAdd(counts[k], n)
+			pending = append(pending, Row{Day: k.Day, Code: k.Code, Count: n})
 		}
 	}
-	s.mu.Unlock()
-
-	rows := make([]Row, 0, len(counts))
-	for k, n := range counts {
-		rows = append(rows, Row{Day: k.Day, Code: k.Code, Count: n})
+	sortRows(pending)
+	i := 0
+	before := func(r Row, k Key) bool { return r.Day < k.Day || (r.Day == k.Day && r.Code < k.Code) }
+	if s.store != nil {
+		err := s.store.each(since, until, func(k Key, n uint64) error {
+			for ; i < len(pending) && before(pending[i], k); i++ {
+				if err := fn(pending[i]); err != nil {
+					return err
+				}
+			}
+			if i < len(pending) && pending[i].Day == k.Day && pending[i].Code == k.Code {
+				n = saturatingAdd(n, pending[i].Count)
+				i++
+			}
+			return fn(Row{Day: k.Day, Code: k.Code, Count: n})
+		})
+		if err != nil {
+			return err
+		}
 	}
-	sortRows(rows)
-	return rows, nil
+	for ; i < len(pending); i++ {
+		if err := fn(pending[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Totals returns the exact all-time scan count per venue code, stored plus
-// not yet flushed, without reading the file. It is for tests and checks
-// inside the process only: these totals move with every scan and follow no
-// small-count rule, so nothing that leaves the process may show them (use
-// PublishedTotals).
+// not yet flushed. It is for tests and checks inside the process only:
+// these totals move with every scan and follow no small-count rule, so
+// nothing that leaves the process may show them (use PublishedTotals).
+// If the file cannot be read, only the counts not yet flushed are summed.
 func (s *Stats) Totals() map[string]uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]uint64, len(s.stored))
-	for code, n := range s.stored {
-		out[code] = n
-	}
-	for k, n := range s.counter.Snapshot() {
-		out[k.Code] = saturatingAdd(out[k.Code], n)
+	out := make(map[string]uint64)
+	err := s.walk("", "", func(r Row) error {
+		out[r.Code] = saturatingAdd(out[r.Code], r.Count)
+		return nil
+	})
+	if err != nil {
+		clear(out)
+		for k, n := range s.counter.Snapshot() {
+			out[k.Code] = saturatingAdd(out[k.Code], n)
+		}
 	}
 	return out
 }
@@ -429,6 +443,31 @@ func LastCompleteDay(now time.Time) string {
 // staff pages, the CSV, /metrics and `waymark stats` may show.
 func (s *Stats) Completed(since string, now time.Time) ([]Row, error) {
 	return s.Daily(since, LastCompleteDay(now))
+}
+
+// WriteCompletedCSV writes the counts of since through the last completed
+// UTC day as WriteCSV does, row by row as they are read, so that a
+// campaign's year (millions of rows) needs no memory for them.
+func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, threshold int) error {
+	if since != "" {
+		if _, err := time.Parse(DayLayout, since); err != nil {
+			return fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
+		}
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"day", "venue", "scans"}); err != nil {
+		return err
+	}
+	rec := make([]string, 3)
+	err := s.walk(since, LastCompleteDay(now), func(r Row) error {
+		rec[0], rec[1], rec[2] = r.Day, r.Code, displayCompact(r.Count, threshold)
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // DailyFor is Daily for a few venues only, both ends of the range given:
@@ -506,15 +545,15 @@ func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total,
 	if fresh {
 		return c.totals, nil
 	}
-	rows, err := s.Daily("", day)
-	if err != nil {
-		return nil, err
-	}
 	totals := make(map[string]Total)
-	for _, r := range rows {
+	err := s.walk("", day, func(r Row) error {
 		t := totals[r.Code]
 		t.Add(r.Count, threshold)
 		totals[r.Code] = t
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	s.mu.Lock()
 	s.published = publishedCache{day: day, gen: s.gen, threshold: threshold, totals: totals}

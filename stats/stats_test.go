@@ -347,8 +347,14 @@ func TestCorruptValueGivesError(t *testing.T) {
 	if _, err := s.Daily("", ""); err == nil || !strings.Contains(err.Error(), s.Path()) {
 		t.Errorf("Daily() = %v, want an error naming %s", err, s.Path())
 	}
-	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), s.Path()) {
-		t.Errorf("Open() = %v, want an error naming %s", err, s.Path())
+	// Open reads no counts (a campaign's year is millions of rows), so the
+	// bad value is reported where counts are read, naming the file.
+	s2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.PublishedTotals(time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), DefaultThreshold); err == nil || !strings.Contains(err.Error(), s.Path()) {
+		t.Errorf("PublishedTotals() = %v, want an error naming %s", err, s.Path())
 	}
 }
 
@@ -677,5 +683,32 @@ func TestExpectVenuesRaisesTheCap(t *testing.T) {
 	}
 	if d := s.Dropped(); d != 0 {
 		t.Errorf("%d scans dropped with %d venues expected", d, venues)
+	}
+}
+
+// TestWriteCompletedCSVMergesFileAndMemory: the streamed CSV adds the
+// file's counts and those not yet flushed, in order, completed days only.
+func TestWriteCompletedCSVMergesFileAndMemory(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	d := func(n int) time.Time { return now.AddDate(0, 0, -n) }
+	for range 6 {
+		s.Inc("B", d(2))
+	}
+	s.Inc("D", d(1))
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s.Inc("B", d(2)) // the same day and venue, not yet flushed: 7
+	s.Inc("A", d(2)) // before B in the same day
+	s.Inc("C", d(1))
+	s.Inc("E", d(0)) // today: left out
+	var b bytes.Buffer
+	if err := s.WriteCompletedCSV(&b, "", now, DefaultThreshold); err != nil {
+		t.Fatal(err)
+	}
+	want := "day,venue,scans\n2026-03-18,A,<5\n2026-03-18,B,7\n2026-03-19,C,<5\n2026-03-19,D,<5\n"
+	if b.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

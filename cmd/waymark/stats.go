@@ -45,12 +45,12 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// Today is left out, as everywhere counts leave the process: a count
 	// that moves during the day, read often, dates each scan.
+	if *csv {
+		return st.WriteCompletedCSV(stdout, *since, time.Now(), *threshold)
+	}
 	rows, err := st.Completed(*since, time.Now())
 	if err != nil {
 		return err
-	}
-	if *csv {
-		return stats.WriteCSV(stdout, rows, *threshold)
 	}
 	return stats.WriteTable(stdout, rows, *threshold)
 }
