@@ -119,3 +119,24 @@ func TestChunkedErrorsNameTheWholeFilesLine(t *testing.T) {
 		})
 	}
 }
+
+// FuzzChunkedDecode: whenever the chunked decode accepts a file, it means
+// what the whole decode means.
+func FuzzChunkedDecode(f *testing.F) {
+	f.Add([]byte(validConfig))
+	f.Add([]byte(manyVenues(3, nil)))
+	f.Add([]byte("a = 1\n[[venues]]\ncode = \"\"\"\n[[venues]]\n\"\"\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var chunked Config
+		if _, ok := decodeChunked(data, &chunked); !ok {
+			return
+		}
+		var whole Config
+		if _, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&whole); err != nil {
+			t.Fatalf("chunked decode accepted what the whole decode refuses: %v", err)
+		}
+		if !reflect.DeepEqual(chunked, whole) {
+			t.Fatalf("chunked decode differs:\n%+v\n%+v", chunked, whole)
+		}
+	})
+}
