@@ -1,7 +1,11 @@
 package handlers
 
 import (
+	"bytes"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,8 +14,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
 	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/waymark/waymark/stats"
 )
@@ -27,6 +31,7 @@ import (
 type Metrics struct {
 	reg      *prometheus.Registry
 	requests sync.Map // requestKey -> *requestCount
+	scans    scanMetrics
 
 	// roll publishes the public requests counted so far at each UTC
 	// midnight.
@@ -58,9 +63,7 @@ func NewMetrics(st *stats.Stats) *Metrics {
 	m.reg.MustRegister(requestCollector{m},
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if st != nil {
-		m.reg.MustRegister(&scanCollector{st: st})
-	}
+	m.scans.st = st
 	m.roll = time.AfterFunc(untilNextDay(time.Now()), m.rollDay)
 	return m
 }
@@ -125,9 +128,37 @@ func (c requestCollector) Collect(ch chan<- prometheus.Metric) {
 	})
 }
 
-// Handler serves /metrics.
+// Handler serves /metrics in the Prometheus text format: the registry's
+// metrics, then the scan totals as text kept until they change.
+//
+// The scan totals are written here rather than by a collector because a
+// national campaign has 100,000 venues: building 200,000 metric objects on
+// every scrape took about 3 s, for numbers that change once a day.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(quietGatherer{m.reg}, promhttp.HandlerOpts{Registry: m.reg})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mfs, err := quietGatherer{m.reg}.Gather()
+		if err != nil {
+			http.Error(w, "gathering metrics: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		format := expfmt.NewFormat(expfmt.TypeTextPlain)
+		var b bytes.Buffer
+		enc := expfmt.NewEncoder(&b, format)
+		for _, mf := range mfs {
+			if err := enc.Encode(mf); err != nil {
+				http.Error(w, "encoding metrics: "+err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		scans, err := m.scans.text(time.Now())
+		if err != nil {
+			http.Error(w, "reading scan counts: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", string(format))
+		w.Write(b.Bytes())
+		w.Write(scans)
+	})
 }
 
 // quietGatherer drops the Go and process metrics that move with traffic:
@@ -164,34 +195,54 @@ func (q quietGatherer) Gather() ([]*dto.MetricFamily, error) {
 	return out, err
 }
 
-var (
-	scansDesc = prometheus.NewDesc("waymark_scans_total",
-		"Poster scans per venue on completed UTC days, adding only days with at least 5 scans (days with fewer: waymark_scan_days_few_total).",
-		[]string{"venue"}, nil)
-	fewDaysDesc = prometheus.NewDesc("waymark_scan_days_few_total",
-		"Completed UTC days on which a venue had from 1 to 4 scans (the exact number is hidden; see docs/privacy.md).",
-		[]string{"venue"}, nil)
+const (
+	scansHelp = "# HELP waymark_scans_total Poster scans per venue on completed UTC days, adding only days with at least 5 scans (days with fewer: waymark_scan_days_few_total).\n" +
+		"# TYPE waymark_scans_total counter\n"
+	fewDaysHelp = "# HELP waymark_scan_days_few_total Completed UTC days on which a venue had from 1 to 4 scans (the exact number is hidden; see docs/privacy.md).\n" +
+		"# TYPE waymark_scan_days_few_total counter\n"
 )
 
-// scanCollector reports scans of completed days only, under the same
+// scanMetrics writes scans of completed days only, under the same
 // small-count rule as the staff pages: a total that moved with every scan
 // would let a frequent scrape learn the minute of each scan, and an exact
 // total would give back the days the pages hide.
-type scanCollector struct{ st *stats.Stats }
+type scanMetrics struct {
+	st *stats.Stats // nil: no scan metrics
 
-func (c *scanCollector) Describe(ch chan<- *prometheus.Desc) {
-	ch <- scansDesc
-	ch <- fewDaysDesc
+	mu      sync.Mutex
+	version string
+	cached  []byte
 }
 
-func (c *scanCollector) Collect(ch chan<- prometheus.Metric) {
-	totals, err := c.st.PublishedTotals(time.Now(), stats.DefaultThreshold)
+func (c *scanMetrics) text(now time.Time) ([]byte, error) {
+	if c.st == nil {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	version, ok := c.st.PublishedVersion(now)
+	if ok && c.cached != nil && version == c.version {
+		return c.cached, nil
+	}
+	totals, err := c.st.PublishedTotals(now, stats.DefaultThreshold)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(scansDesc, err)
-		return
+		return nil, err
 	}
-	for code, t := range totals {
-		ch <- prometheus.MustNewConstMetric(scansDesc, prometheus.CounterValue, float64(t.Exact), code)
-		ch <- prometheus.MustNewConstMetric(fewDaysDesc, prometheus.CounterValue, float64(t.Hidden), code)
+	codes := slices.Sorted(maps.Keys(totals))
+	var b bytes.Buffer
+	b.WriteString(scansHelp)
+	for _, code := range codes {
+		fmt.Fprintf(&b, "waymark_scans_total{venue=\"%s\"} %d\n", labelEscaper.Replace(code), totals[code].Exact)
 	}
+	b.WriteString(fewDaysHelp)
+	for _, code := range codes {
+		fmt.Fprintf(&b, "waymark_scan_days_few_total{venue=\"%s\"} %d\n", labelEscaper.Replace(code), totals[code].Hidden)
+	}
+	if ok {
+		c.version, c.cached = version, b.Bytes()
+	}
+	return b.Bytes(), nil
 }
+
+// labelEscaper escapes a label value as the text format requires.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)

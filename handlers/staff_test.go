@@ -20,6 +20,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/pages"
@@ -446,6 +449,11 @@ func TestStaffMetrics(t *testing.T) {
 			t.Fatalf("/metrics = %d", rec.Code)
 		}
 		assertStaffHeaders(t, "/metrics", rec.Header())
+		// Prometheus must be able to read it.
+		p := expfmt.NewTextParser(model.LegacyValidation)
+		if _, err := p.TextToMetricFamilies(strings.NewReader(rec.Body.String())); err != nil {
+			t.Errorf("/metrics is not valid Prometheus text: %v\n%s", err, rec.Body)
+		}
 		return rec.Body.String()
 	}
 	body := metrics()
