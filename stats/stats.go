@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 
@@ -528,6 +529,19 @@ type publishedCache struct {
 	gen       uint64
 	threshold int
 	totals    map[string]Total
+}
+
+// PublishedVersion names the state of PublishedTotals at now: while it is
+// the same, so are the totals, and a caller may reuse what it made of them
+// (/metrics keeps its text). ok is false in memory-only mode, where the
+// totals are recomputed on every call.
+func (s *Stats) PublishedVersion(now time.Time) (version string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return "", false
+	}
+	return LastCompleteDay(now) + "/" + strconv.FormatUint(s.gen, 10), true
 }
 
 // PublishedTotals returns each venue's total over every completed UTC day,
