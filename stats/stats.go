@@ -260,8 +260,8 @@ func (s *Stats) Close() error {
 // and returns that flush's error. Errors of the periodic flushes go to
 // OnFlushError. A non-positive interval means DefaultFlushInterval.
 //
-// While the file is unusable, Run tries it again sooner than every
-// interval, with back-off from 1 s. If the last flush fails, the counts
+// After a failure Run tries again with back-off instead of every
+// interval (see nextFlush). If the last flush fails, the counts
 // that would be lost at exit are written to a fresh file beside the broken
 // one (scans-rescued-*.db, or in the temporary folder if the data folder
 // takes nothing), and the error returned names it.
@@ -288,15 +288,17 @@ func (s *Stats) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// nextFlush is the wait until the next periodic flush: the interval, or
-// sooner when a retry is due.
+// nextFlush is the wait until the next flush: the interval, or after a
+// failure the back-off (1 s, doubling, up to 5 minutes), so that a broken
+// disk is not hammered and a repaired file is picked up soon. Counts wait
+// in memory meanwhile.
 func (s *Stats) nextFlush(interval time.Duration) time.Duration {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.retryAt.IsZero() {
 		return interval
 	}
-	return min(interval, max(time.Until(s.retryAt), 10*time.Millisecond))
+	return max(time.Until(s.retryAt), 10*time.Millisecond)
 }
 
 // RescuePattern names the files that Run writes the counts to when

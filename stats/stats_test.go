@@ -573,8 +573,14 @@ func TestOpenRetryingRecoversAndRescues(t *testing.T) {
 		t.Fatalf("Path() = %q, Unusable() = %v; want the file's path and its error", s.Path(), s.Unusable())
 	}
 	s.Inc("A", day1)
-	if err := s.Flush(); err == nil {
-		t.Fatal("Flush onto a broken file succeeded")
+	// Tries again after 1 s, then 2 s, 4 s: not every interval.
+	for _, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		if got := s.nextFlush(time.Hour); got > want || got < want-500*time.Millisecond {
+			t.Errorf("next attempt in %v, want about %v", got, want)
+		}
+		if err := s.Flush(); err == nil {
+			t.Fatal("Flush onto a broken file succeeded")
+		}
 	}
 	// Repaired: removed, so a fresh file can be made.
 	if err := os.Remove(path); err != nil {
