@@ -1,24 +1,41 @@
 package handlers
 
 import (
+	"bytes"
+	"fmt"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
-	"github.com/prometheus/client_golang/prometheus/promhttp"
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
 
 	"github.com/waymark/waymark/stats"
 )
 
 // Metrics are aggregate counters for Prometheus. Several copies behind a
 // load balancer are summed by Prometheus; nothing here is per person.
+//
+// Nothing on /metrics moves with a single visit to the public site, because
+// a scrape every few seconds would then record the minute of each scan
+// (docs/privacy.md): public requests and scans are published once their UTC
+// day is over, scans under the small-count rule, and only Go and process
+// metrics that describe the process rather than its traffic are kept.
 type Metrics struct {
 	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	counters sync.Map // requestKey -> prometheus.Counter, so the hot path does no hashing of labels
+	requests sync.Map // requestKey -> *requestCount
+	scans    scanMetrics
+
+	// roll publishes the public requests counted so far at each UTC
+	// midnight.
+	roll *time.Timer
 }
 
 type requestKey struct {
@@ -26,19 +43,54 @@ type requestKey struct {
 	status          int
 }
 
+// requestCount is one series of waymark_http_requests_total.
+type requestCount struct {
+	labels []string
+	// live counts every request. For the staff listener it is what
+	// /metrics shows; for the public listener, published is: live as it
+	// was at the end of the last completed UTC day.
+	live, published atomic.Uint64
+}
+
+var requestsDesc = prometheus.NewDesc("waymark_http_requests_total",
+	"HTTP requests by listener, route pattern and status. Public requests are counted up to the end of the last completed UTC day.",
+	[]string{"listener", "route", "status"}, nil)
+
 // NewMetrics registers the request counters, the scan totals of st (nil
-// for none) and the usual Go and process metrics.
+// for none) and the Go and process metrics that say nothing about traffic.
 func NewMetrics(st *stats.Stats) *Metrics {
 	m := &Metrics{reg: prometheus.NewRegistry()}
-	m.requests = prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "waymark_http_requests_total",
-		Help: "HTTP requests by listener, route pattern and status.",
-	}, []string{"listener", "route", "status"})
-	m.reg.MustRegister(m.requests, collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if st != nil {
-		m.reg.MustRegister(&scanCollector{st: st})
-	}
+	m.reg.MustRegister(requestCollector{m},
+		collectors.NewGoCollector(),
+		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	m.scans.st = st
+	m.roll = time.AfterFunc(untilNextDay(time.Now()), m.rollDay)
 	return m
+}
+
+func unixDay(t time.Time) int64 { return t.Unix() / 86400 }
+
+func untilNextDay(now time.Time) time.Duration {
+	next := time.Unix((unixDay(now)+1)*86400, 0)
+	return next.Sub(now) + time.Millisecond
+}
+
+// rollDay publishes the public requests of the day that has just ended.
+// It runs on a timer at each UTC midnight, so the request path never
+// reads the clock.
+func (m *Metrics) rollDay() {
+	m.publish()
+	m.roll.Reset(untilNextDay(time.Now()))
+}
+
+func (m *Metrics) publish() {
+	m.requests.Range(func(k, v any) bool {
+		if k.(requestKey).listener == "public" {
+			c := v.(*requestCount)
+			c.published.Store(c.live.Load())
+		}
+		return true
+	})
 }
 
 // Observe counts one request.
@@ -47,42 +99,150 @@ func (m *Metrics) Observe(listener, route string, status int) {
 		return
 	}
 	k := requestKey{listener, route, status}
-	if c, ok := m.counters.Load(k); ok {
-		c.(prometheus.Counter).Inc()
+	if c, ok := m.requests.Load(k); ok {
+		c.(*requestCount).live.Add(1)
 		return
 	}
-	c := m.requests.WithLabelValues(listener, route, strconv.Itoa(status))
-	m.counters.Store(k, c)
-	c.Inc()
+	c, _ := m.requests.LoadOrStore(k, &requestCount{labels: []string{listener, route, strconv.Itoa(status)}})
+	c.(*requestCount).live.Add(1)
 }
 
-// Handler serves /metrics.
+type requestCollector struct{ m *Metrics }
+
+func (c requestCollector) Describe(ch chan<- *prometheus.Desc) { ch <- requestsDesc }
+
+func (c requestCollector) Collect(ch chan<- prometheus.Metric) {
+	c.m.requests.Range(func(k, v any) bool {
+		rc := v.(*requestCount)
+		n := rc.live.Load()
+		if k.(requestKey).listener == "public" {
+			// A series that first appears today is not shown at all
+			// until tomorrow: its mere presence would say that a
+			// request of that kind came today.
+			if n = rc.published.Load(); n == 0 {
+				return true
+			}
+		}
+		ch <- prometheus.MustNewConstMetric(requestsDesc, prometheus.CounterValue, float64(n), rc.labels...)
+		return true
+	})
+}
+
+// Handler serves /metrics in the Prometheus text format: the registry's
+// metrics, then the scan totals as text kept until they change.
+//
+// The scan totals are written here rather than by a collector because a
+// national campaign has 100,000 venues: building 200,000 metric objects on
+// every scrape took about 3 s, for numbers that change once a day.
 func (m *Metrics) Handler() http.Handler {
-	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mfs, err := quietGatherer{m.reg}.Gather()
+		if err != nil {
+			http.Error(w, "gathering metrics: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		format := expfmt.NewFormat(expfmt.TypeTextPlain)
+		var b bytes.Buffer
+		enc := expfmt.NewEncoder(&b, format)
+		for _, mf := range mfs {
+			if err := enc.Encode(mf); err != nil {
+				http.Error(w, "encoding metrics: "+err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
+		scans, err := m.scans.text(time.Now())
+		if err != nil {
+			http.Error(w, "reading scan counts: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", string(format))
+		w.Write(b.Bytes())
+		w.Write(scans)
+	})
 }
 
-var scansDesc = prometheus.NewDesc("waymark_scans_total",
-	"Poster scans per venue, counting completed UTC days only.", []string{"venue"}, nil)
+// quietGatherer drops the Go and process metrics that move with traffic:
+// CPU time, bytes allocated, garbage collections, goroutines (one per
+// connection), open files (one per connection) and network bytes. Sampled
+// every few seconds, each of them shows when someone opened a page. What
+// is left describes the process: start time, memory in use and limits.
+type quietGatherer struct{ g prometheus.Gatherer }
 
-// scanCollector reports scans of completed days only. A total that moved
-// with every scan would let a frequent scrape learn the minute of each
-// scan; the stored counts deliberately keep no time of day.
-type scanCollector struct{ st *stats.Stats }
+// quietAllowed are the Go and process metrics kept; every waymark_ metric
+// is kept.
+var quietAllowed = map[string]bool{
+	"go_info":                          true,
+	"go_memstats_sys_bytes":            true,
+	"go_memstats_heap_sys_bytes":       true,
+	"go_gomaxprocs_threads":            true,
+	"go_gogc_percent":                  true,
+	"go_gomemlimit_bytes":              true,
+	"process_start_time_seconds":       true,
+	"process_max_fds":                  true,
+	"process_resident_memory_bytes":    true,
+	"process_virtual_memory_bytes":     true,
+	"process_virtual_memory_max_bytes": true,
+}
 
-func (c *scanCollector) Describe(ch chan<- *prometheus.Desc) { ch <- scansDesc }
+func (q quietGatherer) Gather() ([]*dto.MetricFamily, error) {
+	mfs, err := q.g.Gather()
+	out := mfs[:0]
+	for _, mf := range mfs {
+		if name := mf.GetName(); strings.HasPrefix(name, "waymark_") || quietAllowed[name] {
+			out = append(out, mf)
+		}
+	}
+	return out, err
+}
 
-func (c *scanCollector) Collect(ch chan<- prometheus.Metric) {
-	yesterday := time.Now().UTC().AddDate(0, 0, -1).Format(stats.DayLayout)
-	rows, err := c.st.Daily("", yesterday)
+const (
+	scansHelp = "# HELP waymark_scans_total Poster scans per venue on completed UTC days, adding only days with at least 5 scans (days with fewer: waymark_scan_days_few_total).\n" +
+		"# TYPE waymark_scans_total counter\n"
+	fewDaysHelp = "# HELP waymark_scan_days_few_total Completed UTC days on which a venue had from 1 to 4 scans (the exact number is hidden; see docs/privacy.md).\n" +
+		"# TYPE waymark_scan_days_few_total counter\n"
+)
+
+// scanMetrics writes scans of completed days only, under the same
+// small-count rule as the staff pages: a total that moved with every scan
+// would let a frequent scrape learn the minute of each scan, and an exact
+// total would give back the days the pages hide.
+type scanMetrics struct {
+	st *stats.Stats // nil: no scan metrics
+
+	mu      sync.Mutex
+	version string
+	cached  []byte
+}
+
+func (c *scanMetrics) text(now time.Time) ([]byte, error) {
+	if c.st == nil {
+		return nil, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	version, ok := c.st.PublishedVersion(now)
+	if ok && c.cached != nil && version == c.version {
+		return c.cached, nil
+	}
+	totals, err := c.st.PublishedTotals(now, stats.DefaultThreshold)
 	if err != nil {
-		ch <- prometheus.NewInvalidMetric(scansDesc, err)
-		return
+		return nil, err
 	}
-	totals := map[string]uint64{}
-	for _, r := range rows {
-		totals[r.Code] += r.Count
+	codes := slices.Sorted(maps.Keys(totals))
+	var b bytes.Buffer
+	b.WriteString(scansHelp)
+	for _, code := range codes {
+		fmt.Fprintf(&b, "waymark_scans_total{venue=\"%s\"} %d\n", labelEscaper.Replace(code), totals[code].Exact)
 	}
-	for code, n := range totals {
-		ch <- prometheus.MustNewConstMetric(scansDesc, prometheus.CounterValue, float64(n), code)
+	b.WriteString(fewDaysHelp)
+	for _, code := range codes {
+		fmt.Fprintf(&b, "waymark_scan_days_few_total{venue=\"%s\"} %d\n", labelEscaper.Replace(code), totals[code].Hidden)
 	}
+	if ok {
+		c.version, c.cached = version, b.Bytes()
+	}
+	return b.Bytes(), nil
 }
+
+// labelEscaper escapes a label value as the text format requires.
+var labelEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`)

@@ -98,7 +98,12 @@ func (p *Public) venue(c echo.Context) error {
 	if !ok {
 		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
 	}
-	p.scanned(v.Code)
+	// Only a GET is a person opening the poster's address. A HEAD fetches
+	// no page (link checkers, monitors, prefetching proxies), so counting
+	// it would put scans on the record that nobody made.
+	if c.Request().Method == http.MethodGet {
+		p.scanned(v.Code)
+	}
 	region, _ := s.Config.Region(v.Region)
 	return p.render(c, s, region, v, "", http.StatusOK)
 }

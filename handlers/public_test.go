@@ -196,4 +196,14 @@ func TestScansCountOnlyThePosterURL(t *testing.T) {
 	if got := strings.Join(scanned, ","); got != "K7Q2M,R4T8W" {
 		t.Errorf("scans counted %q, want K7Q2M,R4T8W", got)
 	}
+	// A HEAD fetches no page: link checkers and monitors are not scans.
+	scanned = nil
+	for _, path := range []string{"/K7Q2M", "/r4t8w"} {
+		if rec := get(t, h, http.MethodHead, path, nil); rec.Code != http.StatusOK {
+			t.Fatalf("HEAD %s = %d, want 200", path, rec.Code)
+		}
+	}
+	if len(scanned) != 0 {
+		t.Errorf("HEAD requests were counted as scans: %q", scanned)
+	}
 }

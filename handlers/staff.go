@@ -71,9 +71,8 @@ func NewStaff(o StaffOptions) *Staff {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
-	if s.threshold <= 0 {
-		s.threshold = stats.DefaultThreshold
-	}
+	// A deployment may hide more than the default, never less.
+	s.threshold = stats.MinThreshold(s.threshold)
 	s.rateLimit, s.rateBurst = o.RateLimit, o.RateBurst
 	if s.rateLimit <= 0 {
 		s.rateLimit, s.rateBurst = 5, 30
@@ -162,18 +161,20 @@ func (s *Staff) venueOf(c echo.Context) (*pages.Site, *site.Venue, error) {
 	return nil, nil, echo.NewHTTPError(http.StatusNotFound, "No such venue.")
 }
 
-// index lists every venue with its poster and QR links.
+// index lists the venues, one page at a time with a search (see
+// venuePage), with their poster and QR links.
 func (s *Staff) index(c echo.Context) error {
 	ps := s.site()
+	vs, pg := venuePage(c, ps, "/")
 	data := struct {
 		Site    *pages.Site
 		BaseURL string
 		Local   bool // posters would encode an address phones cannot reach
 		Sizes   []poster.Size
 		Venues  []staffVenue
-	}{Site: ps, BaseURL: s.baseURL, Local: poster.IsLocal(s.baseURL), Sizes: poster.Sizes}
-	for i := range ps.Config.Venues {
-		v := &ps.Config.Venues[i]
+		Pager   pager
+	}{Site: ps, BaseURL: s.baseURL, Local: poster.IsLocal(s.baseURL), Sizes: poster.Sizes, Pager: pg}
+	for _, v := range vs {
 		data.Venues = append(data.Venues, staffVenue{Venue: v, ShortURL: poster.ShortURL(s.baseURL, v.Code)})
 	}
 	return s.html(c, "staff-index", data)
@@ -267,16 +268,19 @@ func (s *Staff) posterPDF(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/pdf", pdf)
 }
 
-// allPosters is one printable document with every venue's poster.
+// allPosters is one printable document with the posters of one page of
+// venues (?q= and ?page= as on the venue list): with a few venues, all of
+// them; with 100,000, fifty at a time, so that no request renders a
+// document of hundreds of megabytes.
 func (s *Staff) allPosters(c echo.Context) error {
 	ps := s.site()
 	o, err := s.posterOptions(c)
 	if err != nil {
 		return err
 	}
-	var vs []*site.Venue
-	for i := range ps.Config.Venues {
-		vs = append(vs, &ps.Config.Venues[i])
+	vs, _ := venuePage(c, ps, "/posters")
+	if len(vs) == 0 {
+		return echo.NewHTTPError(http.StatusNotFound, "No venue matches the search.")
 	}
 	b, err := poster.Render(ps, s.assets, vs, o)
 	if err != nil {

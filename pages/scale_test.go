@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strings"
 	"syscall"
@@ -22,25 +23,30 @@ import (
 
 // Generous bounds for a loaded, shared 2-core CI machine. They catch a
 // regression of several times (say, pages rendered per venue instead of
-// per region and language), not noise. The issue's targets are tighter:
-// start-up under 1 s and RSS under 100 MB; docs/benchmarks.md records the
-// measured numbers against them.
+// per region and language, or the whole config decoded at once), not
+// noise. The targets are tighter: 100,000 venues start in under 2 s with
+// RSS under 200 MB; docs/benchmarks.md records the measured numbers
+// against them, and cmd/waymark's TestScaleNationalCampaign checks a real
+// process.
 //
 // The time bound is on the CPU time that loading takes (user + system, all
 // threads, garbage collection included), which other builds on the machine
 // barely change; wall-clock time is logged, and bounded only loosely, since
 // on a busy machine it measures the neighbours as much as Waymark.
 const (
-	scaleVenues      = 10_000
-	maxScaleStartCPU = 3 * time.Second
-	maxScaleWall     = 15 * time.Second
-	maxScaleHeap     = 200 << 20
+	scaleVenues      = 100_000
+	maxScaleStartCPU = 6 * time.Second
+	maxScaleWall     = 30 * time.Second
+	// The heap kept after loading, and the most it held while loading
+	// (which sets the process's resident size).
+	maxScaleHeap     = 100 << 20
+	maxScalePeakHeap = 200 << 20
 )
 
-// TestScale10kVenues loads a config of 10,000 venues over the demo's three
+// TestScale100kVenues loads a config of 100,000 venues over the demo's three
 // regions in every shipped language, the way `waymark serve --config` does
 // (pages.Load from a file), and reports start-up time and the heap in use.
-func TestScale10kVenues(t *testing.T) {
+func TestScale100kVenues(t *testing.T) {
 	if testing.Short() {
 		t.Skip("scale test: skipped with -short")
 	}
@@ -54,11 +60,13 @@ func TestScale10kVenues(t *testing.T) {
 	}
 
 	before, alloc0 := heapInUse()
+	peak := samplePeakHeap()
 	cpu0 := cpuTime(t)
 	start := time.Now()
 	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: path})
 	elapsed := time.Since(start)
 	cpu := cpuTime(t) - cpu0
+	peakHeap := peak()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +77,7 @@ func TestScale10kVenues(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got, want := len(s.Config.Venues), scaleVenues+len(demo.Venues); got != want {
-		t.Fatalf("loaded %d venues, want %d (10,000 generated + the demo's)", got, want)
+		t.Fatalf("loaded %d venues, want %d (100,000 generated + the demo's)", got, want)
 	}
 	if got, want := len(s.Config.Regions), len(demo.Regions); got != want {
 		t.Fatalf("loaded %d regions, want %d", got, want)
@@ -95,21 +103,48 @@ func TestScale10kVenues(t *testing.T) {
 		t.Errorf("page of %s has no language link under its own path", v.Code)
 	}
 
-	t.Logf("10k venues: start-up (pages.Load: locales, TOML, validation, rendering) %v wall, %v CPU (GOMAXPROCS=%d)",
+	t.Logf("100k venues: start-up (pages.Load: locales, TOML, validation, rendering) %v wall, %v CPU (GOMAXPROCS=%d)",
 		elapsed.Round(time.Millisecond), cpu.Round(time.Millisecond), runtime.GOMAXPROCS(0))
-	t.Logf("10k venues: heap in use after GC %.1f MiB (%.1f MiB before loading, +%.1f MiB for the site); %d regions × %d languages = %d pages",
+	t.Logf("100k venues: heap in use after GC %.1f MiB (%.1f MiB before loading, +%.1f MiB for the site); %d regions × %d languages = %d pages",
 		mib(after), mib(before), mib(after-before), len(s.Config.Regions), len(s.Locales), len(s.Config.Regions)*len(s.Locales))
-	t.Logf("10k venues: %.0f MiB allocated while loading (garbage collected since)", mib(alloc1-alloc0))
+	t.Logf("100k venues: %.0f MiB allocated while loading (garbage collected since); heap at most %.0f MiB while loading", mib(alloc1-alloc0), mib(peakHeap))
 	if cpu > maxScaleStartCPU {
-		t.Errorf("start-up took %v of CPU time, over the regression bound %v (target: under 1 s)", cpu, maxScaleStartCPU)
+		t.Errorf("start-up took %v of CPU time, over the regression bound %v (target: under 2 s)", cpu, maxScaleStartCPU)
 	}
 	if elapsed > maxScaleWall {
-		t.Errorf("start-up took %v, over the loose wall-clock bound %v (target: under 1 s)", elapsed, maxScaleWall)
+		t.Errorf("start-up took %v, over the loose wall-clock bound %v (target: under 2 s)", elapsed, maxScaleWall)
 	}
 	if after > maxScaleHeap {
-		t.Errorf("heap in use %.1f MiB, over the regression bound %.0f MiB (target: RSS under 100 MB)", mib(after), mib(maxScaleHeap))
+		t.Errorf("heap in use %.1f MiB, over the regression bound %.0f MiB (target: RSS under 200 MB)", mib(after), mib(maxScaleHeap))
+	}
+	if peakHeap > maxScalePeakHeap {
+		t.Errorf("the heap reached %.0f MiB while loading, over %.0f MiB (target: RSS under 200 MB)", mib(peakHeap), mib(maxScalePeakHeap))
 	}
 	runtime.KeepAlive(s)
+}
+
+// samplePeakHeap watches the heap (live and not yet collected objects)
+// every millisecond until the returned function is called, which returns
+// the most it saw: what the process needed from the system while loading.
+func samplePeakHeap() func() uint64 {
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	done, result := make(chan struct{}), make(chan uint64)
+	go func() {
+		var peak uint64
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(sample)
+			peak = max(peak, sample[0].Value.Uint64())
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() uint64 { close(done); return <-result }
 }
 
 // heapInUse returns the heap in use after a collection, and the bytes

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"cmp"
 	"errors"
 	"fmt"
@@ -72,7 +71,7 @@ type LanguageSet interface {
 // Every problem is reported, each with its line where the file has one.
 func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 	var c Config
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&c)
+	undecoded, err := decodeConfig(data, &c) // chunk.go: large files in parts
 	if err != nil {
 		var perr toml.ParseError
 		if errors.As(err, &perr) {
@@ -96,7 +95,7 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 	// The decoder lists a misspelt key once per table it appears in; the
 	// operator wants each place, once, at its own line.
 	seen := map[string]bool{}
-	for _, k := range md.Undecoded() {
+	for _, k := range undecoded {
 		if seen[k.String()] {
 			continue
 		}
@@ -118,6 +117,11 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 }
 
 func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string, ...any)) {
+	// Every number's line is recorded (Facts), so the regions and areas
+	// are located on every load; where they all come before the venues,
+	// as usual, only that part of the file is indexed, so that a large
+	// campaign's venues cost no line index unless one has an error.
+	rloc := loc.beforeVenues()
 	if len(c.Languages) == 0 {
 		add(loc.top("languages"), "languages: list at least one language")
 	}
@@ -133,7 +137,7 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 	c.regionByID = make(map[string]*Region)
 	for i := range c.Regions {
 		r := &c.Regions[i]
-		line := func(key string) int { return loc.in("regions", i, key) }
+		line := func(key string) int { return rloc.in("regions", i, key) }
 		switch {
 		case r.ID == "":
 			add(line(""), "region %d has no id", i+1)
@@ -158,14 +162,14 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		}
 		for j := range r.Emergency {
 			e := &r.Emergency[j]
-			eline := func(key string) int { return loc.in2("regions", i, "emergency", j, key) }
+			eline := func(key string) int { return rloc.in2("regions", i, "emergency", j, key) }
 			if !isDialable(e.Number) {
 				add(eline("number"), "region %q: emergency number %q: use digits, spaces, hyphens and a leading +", r.ID, e.Number)
 			}
 			c.checkFact(&e.Fact, fmt.Sprintf("region %s: emergency number", r.ID), e.Number, eline("number"), eline, add)
 		}
 		for j := range r.Helplines {
-			hline := func(key string) int { return loc.in2("regions", i, "helplines", j, key) }
+			hline := func(key string) int { return rloc.in2("regions", i, "helplines", j, key) }
 			c.checkHelpline(&r.Helplines[j], "region "+r.ID, hline, langs, add)
 		}
 		for _, t := range r.Rights {
@@ -184,7 +188,7 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 	c.areaByID = make(map[string]*Area)
 	for i := range c.Areas {
 		a := &c.Areas[i]
-		line := func(key string) int { return loc.in("areas", i, key) }
+		line := func(key string) int { return rloc.in("areas", i, key) }
 		switch {
 		case a.ID == "":
 			add(line(""), "area %d has no id", i+1)
@@ -203,7 +207,7 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 			add(line(""), "area %q: list at least one local organisation ([[areas.helplines]])", a.ID)
 		}
 		for j := range a.Helplines {
-			hline := func(key string) int { return loc.in2("areas", i, "helplines", j, key) }
+			hline := func(key string) int { return rloc.in2("areas", i, "helplines", j, key) }
 			c.checkHelpline(&a.Helplines[j], "area "+a.ID, hline, langs, add)
 		}
 	}

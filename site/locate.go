@@ -11,7 +11,13 @@ import (
 // locator finds the line of a table or key in the TOML text. The TOML
 // decoder reports lines only for syntax errors; validation errors need them
 // too, because "region 3, helpline 2" means little to a person editing a file.
+//
+// It is built lazily, on the first error: a valid config needs no line
+// numbers, and splitting a 100,000-venue file into lines and indexing every
+// table cost a third of the loading time and tens of megabytes.
 type locator struct {
+	data  []byte
+	built bool
 	lines []string
 	// blocks maps "regions/0", "regions/0/helplines/1" to [start, end) lines.
 	blocks map[string][2]int
@@ -20,7 +26,16 @@ type locator struct {
 var headerRE = regexp.MustCompile(`^\s*\[\[\s*([A-Za-z0-9_.]+)\s*\]\]`)
 
 func newLocator(data []byte) *locator {
-	l := &locator{lines: strings.Split(string(data), "\n"), blocks: map[string][2]int{}}
+	return &locator{data: data}
+}
+
+// build indexes the text; every method calls it first.
+func (l *locator) build() {
+	if l.built {
+		return
+	}
+	l.built = true
+	l.lines, l.blocks = strings.Split(string(l.data), "\n"), map[string][2]int{}
 	counts := map[string]int{}
 	parentIdx := map[string]int{}
 	var open string
@@ -56,7 +71,6 @@ func newLocator(data []byte) *locator {
 		l.blocks[key] = [2]int{i, len(l.lines)}
 		open = key
 	}
-	return l
 }
 
 // close ends the innermost open block at line end. A parent's block ends
@@ -70,6 +84,7 @@ func (l *locator) close(key string, end int) {
 
 // find returns the 1-based line of key inside block, or of the block header.
 func (l *locator) find(block, key string) int {
+	l.build()
 	b, ok := l.blocks[block]
 	if !ok {
 		return 0
@@ -95,6 +110,7 @@ func (l *locator) in2(table string, i int, child string, j int, key string) int 
 
 // top finds a top-level key, which TOML requires before the first table.
 func (l *locator) top(key string) int {
+	l.build()
 	re := regexp.MustCompile(`^\s*` + regexp.QuoteMeta(key) + `\s*=`)
 	for i, line := range l.lines {
 		if headerRE.MatchString(line) {
@@ -116,6 +132,7 @@ func (l *locator) keyLines(k toml.Key) []int {
 	if len(k) == 0 {
 		return nil
 	}
+	l.build()
 	parent := strings.Join(k[:len(k)-1], ".")
 	last := k[len(k)-1]
 	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(last) + `"?\s*=`)
@@ -143,6 +160,7 @@ func (l *locator) key(k toml.Key) int {
 	if len(k) == 0 {
 		return 0
 	}
+	l.build()
 	last := k[len(k)-1]
 	re := regexp.MustCompile(`^\s*"?` + regexp.QuoteMeta(last) + `"?\s*=`)
 	for i, line := range l.lines {
@@ -151,4 +169,18 @@ func (l *locator) key(k toml.Key) int {
 		}
 	}
 	return 0
+}
+
+var venuesHeaderRE = regexp.MustCompile(`(?m)^\s*\[\[\s*venues\s*\]\]`)
+var placeHeaderRE = regexp.MustCompile(`(?m)^\s*\[\[?\s*(regions|areas)\b`)
+
+// beforeVenues returns a locator over the text before the first
+// [[venues]] table when no region or area follows it, or l itself. Line
+// numbers are the same: it is a prefix of the file.
+func (l *locator) beforeVenues() *locator {
+	loc := venuesHeaderRE.FindIndex(l.data)
+	if loc == nil || placeHeaderRE.Match(l.data[loc[0]:]) {
+		return l
+	}
+	return newLocator(l.data[:loc[0]])
 }

@@ -58,7 +58,7 @@ type entry struct {
 type Counter struct {
 	m       sync.Map // dayKey -> *entry
 	keys    atomic.Int64
-	maxKeys int64
+	maxKeys atomic.Int64
 	dropped atomic.Uint64
 }
 
@@ -68,7 +68,9 @@ func NewCounter() *Counter {
 }
 
 func newCounter(maxKeys int) *Counter {
-	return &Counter{maxKeys: int64(maxKeys)}
+	c := &Counter{}
+	c.maxKeys.Store(int64(maxKeys))
+	return c
 }
 
 // unixDay returns the number of whole UTC days between 1970-01-01 and t,
@@ -123,7 +125,7 @@ func (c *Counter) addSlow(k dayKey, n uint64, capped bool) {
 			}
 			continue
 		}
-		if capped && c.keys.Load() >= c.maxKeys {
+		if capped && c.keys.Load() >= c.maxKeys.Load() {
 			// Under a race a few goroutines may pass this check at once,
 			// so the cap can be overshot by at most the number of
 			// concurrent callers, which is still a bound.

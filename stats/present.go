@@ -64,13 +64,8 @@ func WriteCSV(w io.Writer, rows []Row, threshold int) error {
 }
 
 // WriteTable writes rows as an aligned text table, one line per venue per
-// day, followed by a total per venue.
-//
-// A total is computed only from what the table already shows. Were it
-// exact while some of its days read "fewer than N", subtracting the visible
-// days would give back the hidden ones (one hidden day: its exact count;
-// five hidden days totalling 5: one scan each). So a venue with any hidden
-// day gets "at least X", X being its exact days plus one per hidden day.
+// day, followed by a total per venue computed with Total (see there for why
+// totals are never exact when a day is hidden).
 func WriteTable(w io.Writer, rows []Row, threshold int) error {
 	rows = sortedCopy(rows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -79,11 +74,7 @@ func WriteTable(w io.Writer, rows []Row, threshold int) error {
 		return tw.Flush()
 	}
 
-	type total struct {
-		exact  uint64 // sum of the days shown exactly
-		hidden uint64 // number of days shown as "fewer than N"
-	}
-	totals := make(map[string]*total)
+	totals := make(map[string]*Total)
 	var codes []string
 
 	fmt.Fprintln(tw, "DAY\tVENUE\tSCANS")
@@ -91,15 +82,11 @@ func WriteTable(w io.Writer, rows []Row, threshold int) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Day, printable(r.Code), Display(r.Count, threshold))
 		t := totals[r.Code]
 		if t == nil {
-			t = new(total)
+			t = new(Total)
 			totals[r.Code] = t
 			codes = append(codes, r.Code)
 		}
-		if suppressed(r.Count, threshold) {
-			t.hidden++
-		} else {
-			t.exact = saturatingAdd(t.exact, r.Count)
-		}
+		t.Add(r.Count, threshold)
 	}
 
 	if err := tw.Flush(); err != nil {
@@ -111,14 +98,60 @@ func WriteTable(w io.Writer, rows []Row, threshold int) error {
 	fmt.Fprintln(tw, "\nVENUE\tTOTAL")
 	slices.Sort(codes)
 	for _, code := range codes {
-		t := totals[code]
-		s := strconv.FormatUint(t.exact, 10)
-		if t.hidden > 0 {
-			s = "at least " + strconv.FormatUint(saturatingAdd(t.exact, t.hidden), 10)
-		}
-		fmt.Fprintf(tw, "%s\t%s\n", printable(code), s)
+		fmt.Fprintf(tw, "%s\t%s\n", printable(code), totals[code].Display())
 	}
 	return tw.Flush()
+}
+
+// Total is a sum of daily counts that reveals nothing the days themselves
+// do not show once they are published with the small-count rule.
+//
+// The rule (docs/privacy.md): a total is computed only from what its days
+// show. Days shown exactly add up exactly; a day shown as "fewer than N"
+// adds nothing to the exact part and makes the total "at least X", X being
+// the exact part plus one per hidden day. Were a total exact while some of
+// its days read "fewer than N", subtracting the visible days would give back
+// the hidden ones (one hidden day: its exact count; five hidden days
+// totalling 5: one scan each). Because every total is a function of the
+// published days only, no difference of totals (30 days minus another
+// period, one venue's total minus its days, the CSV minus the page) can
+// reveal more than the days already do.
+type Total struct {
+	Exact  uint64 // sum of the days shown exactly
+	Hidden uint64 // number of days shown as "fewer than N"
+}
+
+// Add adds one day's count, as the small-count rule with threshold shows it.
+func (t *Total) Add(count uint64, threshold int) {
+	if suppressed(count, threshold) {
+		t.Hidden++
+	} else {
+		t.Exact = saturatingAdd(t.Exact, count)
+	}
+}
+
+// Display is the total for people: "15", or "at least 13" when a day is
+// hidden.
+func (t Total) Display() string {
+	if t.Hidden > 0 {
+		return "at least " + strconv.FormatUint(saturatingAdd(t.Exact, t.Hidden), 10)
+	}
+	return strconv.FormatUint(t.Exact, 10)
+}
+
+// TotalOf is the Total of a chart's days.
+func TotalOf(days []DayCount, threshold int) Total {
+	var t Total
+	for _, d := range days {
+		t.Add(d.Count, threshold)
+	}
+	return t
+}
+
+// MinThreshold returns threshold, raised to DefaultThreshold: callers that
+// let counts leave the process may hide more, never less.
+func MinThreshold(threshold int) int {
+	return max(threshold, DefaultThreshold)
 }
 
 // printable replaces control characters so that a malformed code cannot

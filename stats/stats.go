@@ -3,11 +3,18 @@ package stats
 import (
 	"cmp"
 	"context"
+	"encoding/csv"
 	"errors"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 // DefaultFlushInterval is a sensible interval for Run: a crash loses at
@@ -43,10 +50,34 @@ type Stats struct {
 	// and the end of the write, counts are in neither the counter nor the
 	// file, and a reader must not see that gap.
 	mu sync.Mutex
-	// stored is the per-code total in the file, so that Totals (scraped
-	// often, by Prometheus) does not need to read the file.
-	stored map[string]uint64
+
+	// dataDir is where the file should be. With store == nil and dataDir
+	// set, the file could not be used (openErr says why): counts are kept in
+	// memory and the file is tried again with back-off (see Flush).
+	dataDir string
+	openErr error
+	// retryAt and backoff pace the attempts after a failure, whether to
+	// open the file or to write to it.
+	retryAt time.Time
+	backoff time.Duration
+
+	// gen counts flushes that wrote a count of a completed day, so that
+	// PublishedTotals can reuse its result until such a count changes.
+	gen       uint64
+	published publishedCache
+
+	// OnReopen, if set, is called when a file that could not be used
+	// (OpenRetrying) has been opened after all.
+	OnReopen func(path string)
 }
+
+// Retry back-off after a failed open or write: 1 s, doubling, up to
+// maxBackoff. A repaired file is picked up within minutes without hammering
+// a broken disk.
+const (
+	minBackoff = time.Second
+	maxBackoff = 5 * time.Minute
+)
 
 // Open returns a Stats that keeps its counts in dataDir/scans.db, creating
 // dataDir (mode 0700) and the file (mode 0600) if needed. With dataDir == ""
@@ -56,7 +87,7 @@ type Stats struct {
 // it while the server is running. If another process keeps it locked for
 // more than a second, Open fails with an error saying so.
 func Open(dataDir string) (*Stats, error) {
-	s := &Stats{counter: NewCounter(), stored: make(map[string]uint64)}
+	s := &Stats{counter: NewCounter()}
 	if dataDir == "" {
 		return s, nil
 	}
@@ -64,11 +95,26 @@ func Open(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.store = st
-	if err := s.loadStoredTotals(); err != nil {
-		return nil, err
-	}
+	// Nothing is read from the file here: a campaign's year of counts is
+	// millions of rows, and start-up must not wait for them.
+	s.store, s.dataDir = st, dataDir
 	return s, nil
+}
+
+// OpenRetrying is Open for a server that must not stop counting because of
+// its file: when dataDir/scans.db cannot be used (unwritable, locked,
+// damaged), it returns a Stats that counts in memory together with the
+// error, and every later Flush (so Run, with back-off) tries the file again
+// and writes the counts there as soon as it can. If the file is still
+// unusable when Run ends, the counts go to a fresh file beside it (see Run).
+func OpenRetrying(dataDir string) (*Stats, error) {
+	s, err := Open(dataDir)
+	if err == nil {
+		return s, nil
+	}
+	s = &Stats{counter: NewCounter(), dataDir: dataDir, openErr: err}
+	s.failed(time.Now())
+	return s, err
 }
 
 // OpenReadOnly opens dataDir/scans.db for reading only, for the command
@@ -84,25 +130,49 @@ func OpenReadOnly(dataDir string) (*Stats, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stats{counter: NewCounter(), store: st, stored: make(map[string]uint64)}
-	if err := s.loadStoredTotals(); err != nil {
-		return nil, err
-	}
-	return s, nil
+	return &Stats{counter: NewCounter(), store: st, dataDir: dataDir}, nil
 }
 
-func (s *Stats) loadStoredTotals() error {
-	return s.store.each("", "", func(k Key, n uint64) {
-		s.stored[k.Code] = saturatingAdd(s.stored[k.Code], n)
-	})
-}
-
-// Path returns the counter file's path, or "" in memory-only mode.
+// Path returns the counter file's path, or "" in memory-only mode. A file
+// that could not be opened yet (OpenRetrying) still has its path.
 func (s *Stats) Path() string {
-	if s.store == nil {
-		return ""
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch {
+	case s.store != nil:
+		return s.store.path
+	case s.dataDir != "":
+		return filepath.Join(s.dataDir, FileName)
 	}
-	return s.store.path
+	return ""
+}
+
+// Unusable returns why the file cannot be used at the moment (counts are
+// then in memory only, retried with back-off), or nil.
+func (s *Stats) Unusable() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.openErr
+}
+
+// failed schedules the next attempt after a failure. Callers hold mu (or
+// own s exclusively).
+func (s *Stats) failed(now time.Time) {
+	s.backoff = min(max(2*s.backoff, minBackoff), maxBackoff)
+	s.retryAt = now.Add(s.backoff)
+}
+
+// reopen tries the file that could not be opened before.
+func (s *Stats) reopen() error {
+	st, err := openStore(s.dataDir, false)
+	if err != nil {
+		return err
+	}
+	s.store, s.openErr = st, nil
+	if s.OnReopen != nil {
+		s.OnReopen(st.path)
+	}
+	return nil
 }
 
 // Inc records one scan of the venue code on the UTC day containing now.
@@ -110,6 +180,14 @@ func (s *Stats) Path() string {
 // deliberately nowhere to put it. Inc never blocks on disk.
 func (s *Stats) Inc(code string, now time.Time) {
 	s.counter.Inc(code, now)
+}
+
+// ExpectVenues raises the Counter's key cap for a site of n venues: around
+// midnight each venue can hold a key for yesterday and one for today, and
+// a national campaign has more venues than DefaultMaxKeys. The cap never
+// goes below DefaultMaxKeys.
+func (s *Stats) ExpectVenues(n int) {
+	s.counter.maxKeys.Store(max(DefaultMaxKeys, 3*int64(n)))
 }
 
 // Dropped reports scans that were not counted because of the Counter's
@@ -120,23 +198,52 @@ func (s *Stats) Dropped() uint64 {
 
 // Flush adds the counts recorded since the last flush to the file in one
 // transaction. In memory-only mode it does nothing. If writing fails the
-// counts are put back, to be retried by the next Flush.
+// counts are put back, to be retried by a later Flush.
+//
+// A flush with nothing to add still sets the file's modification time, so
+// that the time stamp says when the server last flushed (on its fixed
+// schedule), never when the last scan was written.
+//
+// A file that could not be opened (OpenRetrying) is opened again here. A
+// failure sets the back-off that Run follows for its next attempt.
 func (s *Stats) Flush() error {
-	if s.store == nil {
-		return nil
+	if s.dataDir == "" {
+		return nil // memory only; dataDir never changes
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	now := time.Now()
+	if s.store == nil {
+		if err := s.reopen(); err != nil {
+			s.openErr = err
+			s.failed(now)
+			return err
+		}
+	}
 	pending := s.counter.Drain()
 	if len(pending) == 0 {
+		if err := s.store.touch(now); err != nil {
+			s.failed(now)
+			return err
+		}
+		s.backoff, s.retryAt = 0, time.Time{}
 		return nil
 	}
 	if err := s.store.add(pending); err != nil {
 		s.counter.restore(pending)
+		s.failed(now)
 		return err
 	}
-	for k, n := range pending {
-		s.stored[k.Code] = saturatingAdd(s.stored[k.Code], n)
+	s.backoff, s.retryAt = 0, time.Time{}
+	// Published totals change only when a completed day's count does
+	// (scans from before midnight flushed after it, counts restored after
+	// a failure), not with today's scans.
+	last := LastCompleteDay(now)
+	for k := range pending {
+		if k.Day <= last {
+			s.gen++
+			break
+		}
 	}
 	return nil
 }
@@ -152,22 +259,86 @@ func (s *Stats) Close() error {
 // Run flushes every interval until ctx is done, then flushes a last time
 // and returns that flush's error. Errors of the periodic flushes go to
 // OnFlushError. A non-positive interval means DefaultFlushInterval.
+//
+// After a failure Run tries again with back-off instead of every
+// interval (see nextFlush). If the last flush fails, the counts
+// that would be lost at exit are written to a fresh file beside the broken
+// one (scans-rescued-*.db, or in the temporary folder if the data folder
+// takes nothing), and the error returned names it.
 func (s *Stats) Run(ctx context.Context, interval time.Duration) error {
 	if interval <= 0 {
 		interval = DefaultFlushInterval
 	}
-	t := time.NewTicker(interval)
+	t := time.NewTimer(interval)
 	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
-			return s.Flush()
+			err := s.Flush()
+			if err == nil || s.dataDir == "" {
+				return err
+			}
+			return s.rescue(err)
 		case <-t.C:
 			if err := s.Flush(); err != nil && s.OnFlushError != nil {
 				s.OnFlushError(err)
 			}
+			t.Reset(s.nextFlush(interval))
 		}
 	}
+}
+
+// nextFlush is the wait until the next flush: the interval, or after a
+// failure the back-off (1 s, doubling, up to 5 minutes), so that a broken
+// disk is not hammered and a repaired file is picked up soon. Counts wait
+// in memory meanwhile.
+func (s *Stats) nextFlush(interval time.Duration) time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.retryAt.IsZero() {
+		return interval
+	}
+	return max(time.Until(s.retryAt), 10*time.Millisecond)
+}
+
+// RescuePattern names the files that Run writes the counts to when
+// scans.db is unusable at exit.
+const RescuePattern = "scans-rescued-*.db"
+
+// rescue writes the counts still in memory to a fresh counter file, so
+// that an unusable scans.db does not lose them at exit. The file has the
+// same format as scans.db: put it in place of a repaired one, or read it
+// with `waymark stats --data-dir` from a folder where it is named scans.db.
+func (s *Stats) rescue(cause error) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	pending := s.counter.Drain()
+	if len(pending) == 0 {
+		return cause
+	}
+	var errs []error
+	for _, dir := range []string{s.dataDir, os.TempDir()} {
+		f, err := os.CreateTemp(dir, RescuePattern)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		path := f.Name()
+		f.Close()
+		st := &store{path: path}
+		err = st.with(func(*bolt.DB) error { return nil }) // initialise
+		if err == nil {
+			err = st.add(pending)
+		}
+		if err != nil {
+			os.Remove(path)
+			errs = append(errs, err)
+			continue
+		}
+		return fmt.Errorf("%w; the scan counts not yet written were saved to %s instead", cause, path)
+	}
+	s.counter.restore(pending)
+	return fmt.Errorf("%w; the scan counts not yet written could not be saved anywhere either (%w)", cause, errors.Join(errs...))
 }
 
 // Daily returns the scans per venue per day for since <= day <= until
@@ -186,14 +357,150 @@ func (s *Stats) Daily(since, until string) ([]Row, error) {
 			return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", d)
 		}
 	}
+	var rows []Row
+	err := s.walk(since, until, func(r Row) error {
+		rows = append(rows, r)
+		return nil
+	})
+	return rows, err
+}
+
+// walk calls fn for every count with since <= day <= until ("" leaves
+// that end open), the file's and the ones not yet flushed added together,
+// in order of day and code, without collecting them: a campaign's year is
+// millions of rows. It holds the lock, so no flush moves counts under it.
+func (s *Stats) walk(since, until string, fn func(Row) error) error {
 	inRange := func(day string) bool {
 		return (since == "" || day >= since) && (until == "" || day <= until)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var pending []Row
+	for k, n := range s.counter.Snapshot() {
+		if inRange(k.Day) {
+			pending = append(pending, Row{Day: k.Day, Code: k.Code, Count: n})
+		}
+	}
+	sortRows(pending)
+	i := 0
+	before := func(r Row, k Key) bool { return r.Day < k.Day || (r.Day == k.Day && r.Code < k.Code) }
+	if s.store != nil {
+		err := s.store.each(since, until, func(k Key, n uint64) error {
+			for ; i < len(pending) && before(pending[i], k); i++ {
+				if err := fn(pending[i]); err != nil {
+					return err
+				}
+			}
+			if i < len(pending) && pending[i].Day == k.Day && pending[i].Code == k.Code {
+				n = saturatingAdd(n, pending[i].Count)
+				i++
+			}
+			return fn(Row{Day: k.Day, Code: k.Code, Count: n})
+		})
+		if err != nil {
+			return err
+		}
+	}
+	for ; i < len(pending); i++ {
+		if err := fn(pending[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Totals returns the exact all-time scan count per venue code, stored plus
+// not yet flushed. It is for tests and checks inside the process only:
+// these totals move with every scan and follow no small-count rule, so
+// nothing that leaves the process may show them (use PublishedTotals).
+// If the file cannot be read, only the counts not yet flushed are summed.
+func (s *Stats) Totals() map[string]uint64 {
+	out := make(map[string]uint64)
+	err := s.walk("", "", func(r Row) error {
+		out[r.Code] = saturatingAdd(out[r.Code], r.Count)
+		return nil
+	})
+	if err != nil {
+		clear(out)
+		for k, n := range s.counter.Snapshot() {
+			out[k.Code] = saturatingAdd(out[k.Code], n)
+		}
+	}
+	return out
+}
+
+func sortRows(rows []Row) {
+	slices.SortFunc(rows, func(a, b Row) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Code, b.Code))
+	})
+}
+
+// LastCompleteDay is the most recent UTC day that is over at now. Counts
+// leave the process for completed days only: a count that moves during the
+// day would let anyone who reads it often learn the minute of each scan.
+func LastCompleteDay(now time.Time) string {
+	return dayString(unixDay(now) - 1)
+}
+
+// Completed is Daily for since through the last completed UTC day: what
+// staff pages, the CSV, /metrics and `waymark stats` may show.
+func (s *Stats) Completed(since string, now time.Time) ([]Row, error) {
+	return s.Daily(since, LastCompleteDay(now))
+}
+
+// WriteCompletedCSV writes the counts of since through the last completed
+// UTC day as WriteCSV does, row by row as they are read, so that a
+// campaign's year (millions of rows) needs no memory for them.
+func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, threshold int) error {
+	if since != "" {
+		if _, err := time.Parse(DayLayout, since); err != nil {
+			return fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
+		}
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"day", "venue", "scans"}); err != nil {
+		return err
+	}
+	rec := make([]string, 3)
+	err := s.walk(since, LastCompleteDay(now), func(r Row) error {
+		rec[0], rec[1], rec[2] = r.Day, r.Code, displayCompact(r.Count, threshold)
+		return cw.Write(rec)
+	})
+	if err != nil {
+		return err
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// DailyFor is Daily for a few venues only, both ends of the range given:
+// it looks each (day, code) up instead of walking every venue's rows, so
+// a page of 50 venues costs the same with 100 or 100,000 venues.
+func (s *Stats) DailyFor(codes []string, since, until string) ([]Row, error) {
+	first, err := time.Parse(DayLayout, since)
+	if err != nil {
+		return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
+	}
+	last, err := time.Parse(DayLayout, until)
+	if err != nil {
+		return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", until)
+	}
+	var keys []Key
+	for d := unixDay(first); d <= unixDay(last); d++ {
+		day := dayString(d)
+		for _, c := range codes {
+			keys = append(keys, Key{Day: day, Code: c})
+		}
+	}
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		want[c] = true
 	}
 
 	counts := make(map[Key]uint64)
 	s.mu.Lock()
 	if s.store != nil {
-		err := s.store.each(since, until, func(k Key, n uint64) {
+		err := s.store.get(keys, func(k Key, n uint64) {
 			counts[k] = saturatingAdd(counts[k], n)
 		})
 		if err != nil {
@@ -202,7 +509,7 @@ func (s *Stats) Daily(since, until string) ([]Row, error) {
 		}
 	}
 	for k, n := range s.counter.Snapshot() {
-		if inRange(k.Day) {
+		if want[k.Code] && k.Day >= since && k.Day <= until {
 			counts[k] = saturatingAdd(counts[k], n)
 		}
 	}
@@ -216,29 +523,56 @@ func (s *Stats) Daily(since, until string) ([]Row, error) {
 	return rows, nil
 }
 
-// Totals returns the all-time scan count per venue code, stored plus not
-// yet flushed, without reading the file. It is meant for /metrics.
-//
-// Privacy note: these totals move with every scan, so anything that samples
-// them often (a Prometheus scrape every 15 s) records roughly when each scan
-// happened, which the daily counts deliberately do not. Keep such metrics
-// behind the same access control as the staff pages, and prefer long scrape
-// intervals.
-func (s *Stats) Totals() map[string]uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string]uint64, len(s.stored))
-	for code, n := range s.stored {
-		out[code] = n
-	}
-	for k, n := range s.counter.Snapshot() {
-		out[k.Code] = saturatingAdd(out[k.Code], n)
-	}
-	return out
+// publishedCache keeps PublishedTotals' last result: it changes only when
+// a day ends or a flush adds counts, and /metrics may be scraped every few
+// seconds.
+type publishedCache struct {
+	day       string
+	gen       uint64
+	threshold int
+	totals    map[string]Total
 }
 
-func sortRows(rows []Row) {
-	slices.SortFunc(rows, func(a, b Row) int {
-		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Code, b.Code))
+// PublishedVersion names the state of PublishedTotals at now: while it is
+// the same, so are the totals, and a caller may reuse what it made of them
+// (/metrics keeps its text). ok is false in memory-only mode, where the
+// totals are recomputed on every call.
+func (s *Stats) PublishedVersion(now time.Time) (version string, ok bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.store == nil {
+		return "", false
+	}
+	return LastCompleteDay(now) + "/" + strconv.FormatUint(s.gen, 10), true
+}
+
+// PublishedTotals returns each venue's total over every completed UTC day,
+// each day counted with the small-count rule (see Total). It is what
+// /metrics shows. Venues without a scan on a completed day are absent.
+func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total, error) {
+	day := LastCompleteDay(now)
+	s.mu.Lock()
+	c := s.published
+	// Only a flush (gen) or a new day changes the totals when counts go to
+	// a file. In memory-only mode nothing is flushed, so gen cannot say
+	// when yesterday's last counts arrived: recompute (small demo data).
+	fresh := c.totals != nil && c.day == day && c.gen == s.gen && c.threshold == threshold && s.store != nil
+	s.mu.Unlock()
+	if fresh {
+		return c.totals, nil
+	}
+	totals := make(map[string]Total)
+	err := s.walk("", day, func(r Row) error {
+		t := totals[r.Code]
+		t.Add(r.Count, threshold)
+		totals[r.Code] = t
+		return nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.published = publishedCache{day: day, gen: s.gen, threshold: threshold, totals: totals}
+	s.mu.Unlock()
+	return totals, nil
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -346,8 +347,14 @@ func TestCorruptValueGivesError(t *testing.T) {
 	if _, err := s.Daily("", ""); err == nil || !strings.Contains(err.Error(), s.Path()) {
 		t.Errorf("Daily() = %v, want an error naming %s", err, s.Path())
 	}
-	if _, err := Open(dir); err == nil || !strings.Contains(err.Error(), s.Path()) {
-		t.Errorf("Open() = %v, want an error naming %s", err, s.Path())
+	// Open reads no counts (a campaign's year is millions of rows), so the
+	// bad value is reported where counts are read, naming the file.
+	s2, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.PublishedTotals(time.Date(2026, 3, 20, 0, 0, 0, 0, time.UTC), DefaultThreshold); err == nil || !strings.Contains(err.Error(), s.Path()) {
+		t.Errorf("PublishedTotals() = %v, want an error naming %s", err, s.Path())
 	}
 }
 
@@ -520,5 +527,194 @@ func TestPrivacyFileHoldsOnlyDayAndCode(t *testing.T) {
 		if got[k] != n {
 			t.Errorf("scans[%q] = %d, want %d (all: %v)", k, got[k], n, got)
 		}
+	}
+}
+
+// TestFlushTouchesFileOnSchedule: the file's modification time is the time
+// of the last flush, scans or not, never the time of the last scan.
+func TestFlushTouchesFileOnSchedule(t *testing.T) {
+	dir := t.TempDir()
+	s := mustOpen(t, dir)
+	s.Inc("A", day1)
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-time.Hour).Truncate(time.Second)
+	if err := os.Chtimes(s.Path(), old, old); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing to write: the time stamp moves all the same.
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(s.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fi.ModTime().After(old.Add(30 * time.Minute)) {
+		t.Errorf("after an empty flush the file's time is %v, want now: it would date the last scan", fi.ModTime())
+	}
+}
+
+// TestOpenRetryingRecoversAndRescues: an unusable file is retried, and the
+// counts reach it once it is repaired; a file still broken at the end gets
+// the counts written beside it.
+func TestOpenRetryingRecoversAndRescues(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := os.WriteFile(path, []byte("not a database\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := OpenRetrying(dir)
+	if err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("OpenRetrying on a broken file: err = %v, want one naming %s", err, path)
+	}
+	if s.Path() != path || s.Unusable() == nil {
+		t.Fatalf("Path() = %q, Unusable() = %v; want the file's path and its error", s.Path(), s.Unusable())
+	}
+	s.Inc("A", day1)
+	// Tries again after 1 s, then 2 s, 4 s: not every interval.
+	for _, want := range []time.Duration{time.Second, 2 * time.Second, 4 * time.Second} {
+		if got := s.nextFlush(time.Hour); got > want || got < want-500*time.Millisecond {
+			t.Errorf("next attempt in %v, want about %v", got, want)
+		}
+		if err := s.Flush(); err == nil {
+			t.Fatal("Flush onto a broken file succeeded")
+		}
+	}
+	// Repaired: removed, so a fresh file can be made.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	var reopened string
+	s.OnReopen = func(p string) { reopened = p }
+	if err := s.Flush(); err != nil {
+		t.Fatalf("Flush after the repair: %v", err)
+	}
+	if reopened != path || s.Unusable() != nil {
+		t.Errorf("OnReopen got %q, Unusable() = %v", reopened, s.Unusable())
+	}
+	r, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustDaily(t, r, "", ""), []Row{{"2026-03-14", "A", 1}}; !slices.Equal(got, want) {
+		t.Errorf("after the repair the file holds %v, want %v", got, want)
+	}
+
+	// Broken again, and still broken at exit: Run saves the counts beside it.
+	if err := os.Remove(path); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(path, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	s.Inc("B", day1)
+	s.Inc("B", day1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = s.Run(ctx, time.Hour)
+	if err == nil {
+		t.Fatal("Run on a broken file returned no error")
+	}
+	matches, _ := filepath.Glob(filepath.Join(dir, RescuePattern))
+	if len(matches) != 1 || !strings.Contains(err.Error(), matches[0]) {
+		t.Fatalf("Run: %v; rescued files %v, want one, named in the error", err, matches)
+	}
+	rescued := t.TempDir()
+	if err := os.Rename(matches[0], filepath.Join(rescued, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	r, err = OpenReadOnly(rescued)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := mustDaily(t, r, "", ""), []Row{{"2026-03-14", "B", 2}}; !slices.Equal(got, want) {
+		t.Errorf("the rescued file holds %v, want %v", got, want)
+	}
+}
+
+// TestPublishedTotalsFollowTheRule: completed days only, each day under
+// the small-count rule, so no total gives a hidden day back.
+func TestPublishedTotalsFollowTheRule(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	for range 3 {
+		s.Inc("A", now.AddDate(0, 0, -2)) // hidden day
+	}
+	for range 7 {
+		s.Inc("A", now.AddDate(0, 0, -1))
+	}
+	for range 9 {
+		s.Inc("A", now) // today: not published
+	}
+	s.Inc("B", now) // today only
+	for _, flush := range []bool{false, true} {
+		if flush {
+			if err := s.Flush(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := s.PublishedTotals(now, DefaultThreshold)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := (Total{Exact: 7, Hidden: 1}); got["A"] != want || len(got) != 1 {
+			t.Errorf("flushed %v: PublishedTotals = %v, want only A: %+v", flush, got, want)
+		}
+		if d := got["A"].Display(); d != "at least 8" {
+			t.Errorf("Display() = %q, want \"at least 8\"", d)
+		}
+	}
+	rows, err := s.DailyFor([]string{"A", "B"}, "2026-03-18", "2026-03-20")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Row{{"2026-03-18", "A", 3}, {"2026-03-19", "A", 7}, {"2026-03-20", "A", 9}, {"2026-03-20", "B", 1}}
+	if !slices.Equal(rows, want) {
+		t.Errorf("DailyFor = %v, want %v", rows, want)
+	}
+}
+
+// TestExpectVenuesRaisesTheCap: a national campaign's venues, each scanned
+// on two days around midnight, are all counted.
+func TestExpectVenuesRaisesTheCap(t *testing.T) {
+	s := mustOpen(t, "")
+	const venues = DefaultMaxKeys + DefaultMaxKeys/2
+	s.ExpectVenues(venues)
+	for i := range venues {
+		code := strconv.Itoa(i)
+		s.Inc(code, day1)
+		s.Inc(code, day1.AddDate(0, 0, 1))
+	}
+	if d := s.Dropped(); d != 0 {
+		t.Errorf("%d scans dropped with %d venues expected", d, venues)
+	}
+}
+
+// TestWriteCompletedCSVMergesFileAndMemory: the streamed CSV adds the
+// file's counts and those not yet flushed, in order, completed days only.
+func TestWriteCompletedCSVMergesFileAndMemory(t *testing.T) {
+	s := mustOpen(t, t.TempDir())
+	now := time.Date(2026, 3, 20, 12, 0, 0, 0, time.UTC)
+	d := func(n int) time.Time { return now.AddDate(0, 0, -n) }
+	for range 6 {
+		s.Inc("B", d(2))
+	}
+	s.Inc("D", d(1))
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s.Inc("B", d(2)) // the same day and venue, not yet flushed: 7
+	s.Inc("A", d(2)) // before B in the same day
+	s.Inc("C", d(1))
+	s.Inc("E", d(0)) // today: left out
+	var b bytes.Buffer
+	if err := s.WriteCompletedCSV(&b, "", now, DefaultThreshold); err != nil {
+		t.Fatal(err)
+	}
+	want := "day,venue,scans\n2026-03-18,A,<5\n2026-03-18,B,7\n2026-03-19,C,<5\n2026-03-19,D,<5\n"
+	if b.String() != want {
+		t.Errorf("CSV:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

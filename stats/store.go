@@ -89,7 +89,18 @@ func openStore(dataDir string, readOnly bool) (*store, error) {
 // including a panic from bbolt on a damaged file, comes back as an error that
 // names the file, because the first thing an operator needs to know is which
 // file is the problem.
-func (s *store) with(fn func(*bolt.DB) error) (err error) {
+func (s *store) with(fn func(*bolt.DB) error) error {
+	return s.withMode(s.readOnly, fn)
+}
+
+// view is with for reading: it opens the file read-only, which takes
+// bbolt's shared lock, so that `waymark stats` can read while a long read
+// here (a campaign's CSV) is under way.
+func (s *store) view(fn func(*bolt.DB) error) error {
+	return s.withMode(true, fn)
+}
+
+func (s *store) withMode(readOnly bool, fn func(*bolt.DB) error) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	defer func() {
@@ -100,7 +111,7 @@ func (s *store) with(fn func(*bolt.DB) error) (err error) {
 
 	db, err := bolt.Open(s.path, fileMode, &bolt.Options{
 		Timeout:  lockTimeout,
-		ReadOnly: s.readOnly,
+		ReadOnly: readOnly,
 	})
 	if err != nil {
 		return s.openError(err)
@@ -110,7 +121,7 @@ func (s *store) with(fn func(*bolt.DB) error) (err error) {
 			err = fmt.Errorf("stats: close %s: %w", s.path, cerr)
 		}
 	}()
-	if err := s.checkFormat(db); err != nil {
+	if err := s.checkFormat(db, readOnly); err != nil {
 		return err
 	}
 	return fn(db)
@@ -143,7 +154,7 @@ func isEmptyFile(path string) bool {
 
 // checkFormat makes sure db is ours. A brand-new file (no buckets at all) is
 // initialised when writable; anything else without our marker is refused.
-func (s *store) checkFormat(db *bolt.DB) error {
+func (s *store) checkFormat(db *bolt.DB, readOnly bool) error {
 	check := func(tx *bolt.Tx) (empty bool, err error) {
 		meta := tx.Bucket(metaBucket)
 		if meta == nil {
@@ -165,7 +176,7 @@ func (s *store) checkFormat(db *bolt.DB) error {
 		empty, err = check(tx)
 		return err
 	})
-	if err != nil || !empty || s.readOnly {
+	if err != nil || !empty || readOnly {
 		// An empty file opened read-only simply has no counts yet.
 		return err
 	}
@@ -250,10 +261,52 @@ func saturatingAdd(a, b uint64) uint64 {
 	return a + b
 }
 
+// touch sets the file's modification time to now, so that a flush with
+// nothing to write leaves the same trace as one that wrote: the time stamp
+// then says when the server last flushed, not when someone last scanned.
+func (s *store) touch(now time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.Chtimes(s.path, now, now); err != nil {
+		return fmt.Errorf("stats: touch %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// get calls fn for each of keys that has a stored count.
+func (s *store) get(keys []Key, fn func(Key, uint64)) error {
+	return s.view(func(db *bolt.DB) error {
+		err := db.View(func(tx *bolt.Tx) error {
+			b := tx.Bucket(scansBucket)
+			if b == nil {
+				return nil // empty file opened read-only
+			}
+			for _, k := range keys {
+				v := b.Get(encodeKey(k))
+				if v == nil {
+					continue
+				}
+				n, err := decodeCount(v)
+				if err != nil {
+					return fmt.Errorf("key %q: %w", encodeKey(k), err)
+				}
+				fn(k, n)
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("stats: read %s: %w", s.path, err)
+		}
+		return nil
+	})
+}
+
 // each calls fn for every stored count with since <= day <= until, in key
-// order. Empty since or until means unbounded.
-func (s *store) each(since, until string, fn func(Key, uint64)) error {
-	return s.with(func(db *bolt.DB) error {
+// order, and stops at fn's first error. Empty since or until means
+// unbounded.
+func (s *store) each(since, until string, fn func(Key, uint64) error) error {
+	var fnErr error
+	err := s.view(func(db *bolt.DB) error {
 		err := db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket(scansBucket)
 			if b == nil {
@@ -272,13 +325,16 @@ func (s *store) each(since, until string, fn func(Key, uint64)) error {
 				if err != nil {
 					return fmt.Errorf("key %q: %w", k, err)
 				}
-				fn(key, n)
+				if fnErr = fn(key, n); fnErr != nil {
+					return fnErr
+				}
 			}
 			return nil
 		})
-		if err != nil {
+		if err != nil && err != fnErr {
 			return fmt.Errorf("stats: read %s: %w", s.path, err)
 		}
-		return nil
+		return err
 	})
+	return err
 }

@@ -68,7 +68,9 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return writeOutput(name, data, stdout)
 }
 
-// runPosters prints every venue's poster into a folder, in one browser.
+// runPosters prints every venue's poster into a folder, in one browser,
+// one poster at a time: each PDF is written as soon as it is printed and
+// nothing is kept, so memory stays the same for five posters or 100,000.
 func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("posters", "", stderr)
 	from := addDataFlags(fs)
@@ -113,7 +115,12 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err := os.WriteFile(name, pdf, 0o644); err != nil {
 			return err
 		}
-		fmt.Fprintf(stderr, "[%d/%d] %s\n", i+1, n, name)
+		// Progress on stderr, so that a campaign's thousand posters (a
+		// few minutes) show how far they are and how long is left.
+		done := i + 1
+		rate := float64(done) / time.Since(start).Seconds()
+		left := time.Duration(float64(n-done) / rate * float64(time.Second)).Round(time.Second)
+		fmt.Fprintf(stderr, "[%d/%d] %s (%.1f posters/s, about %v left)\n", done, n, name, rate, left)
 	}
 	fmt.Fprintf(stderr, "%d posters in %s\n", n, time.Since(start).Round(time.Millisecond))
 	return nil

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -85,13 +86,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	st, err := stats.Open(dataDir(c.dataDir, c.data.config, c.dev))
+	// Loading a large config allocates several times what it keeps (the
+	// TOML decoder's work, every page rendered and compressed); hand that
+	// back to the system now rather than over the next minutes, so that
+	// the resident size is what the site needs.
+	debug.FreeOSMemory()
+	// Counting is for staff; help pages must not depend on it. An unusable
+	// file is tried again with back-off, and what cannot reach it by
+	// shutdown is saved to a fresh file beside it.
+	st, err := stats.OpenRetrying(dataDir(c.dataDir, c.data.config, c.dev))
 	if err != nil {
-		// Counting is for staff; help pages must not depend on it.
-		log.Error("scan counts unavailable; counting in memory only until the file is repaired", "error", err)
-		st, _ = stats.Open("")
+		log.Error("scan counts file unusable; counting in memory and trying the file again with back-off (at shutdown the counts go to a new file beside it)", "error", err)
 	}
+	st.ExpectVenues(len(s.Config.Venues))
 	st.OnFlushError = func(err error) { log.Error("writing scan counts", "error", err) }
+	st.OnReopen = func(path string) {
+		log.Info("scan counts file usable again; counts kept in memory written to it", "path", path)
+	}
 	metrics := handlers.NewMetrics(st)
 	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL,
 		Scanned: func(code string) { st.Inc(code, time.Now()) }})
@@ -134,6 +145,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return
 		}
 		public.Swap(ns)
+		st.ExpectVenues(len(ns.Config.Venues))
+		debug.FreeOSMemory() // as after the first load
 		log.Info("reloaded", "why", why, "venues", len(ns.Config.Venues))
 	}
 	hup := make(chan os.Signal, 1)

@@ -11,14 +11,15 @@ import (
 	"github.com/waymark/waymark/stats"
 )
 
-// runStats prints scan counts from a data folder, with small counts
-// hidden as on the staff page.
+// runStats prints scan counts from a data folder as the staff page shows
+// them: completed UTC days only, small counts hidden, and totals that add
+// up only what the days show (docs/privacy.md).
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	set := flags("stats", "", stderr)
 	dir := set.String("data-dir", "", "folder holding scans.db (the serve command's --data-dir)")
 	since := set.String("since", "", "first day to show, YYYY-MM-DD (default: all)")
 	csv := set.Bool("csv", false, "print CSV (day,venue,scans) instead of a table")
-	threshold := set.Int("threshold", stats.DefaultThreshold, "show counts below this as \"fewer than N\"")
+	threshold := set.Int("threshold", stats.DefaultThreshold, "show counts below this as \"fewer than N\" (at least 5)")
 	if _, err := parse(set, args); err != nil {
 		return err
 	}
@@ -31,8 +32,8 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return fmt.Errorf("--since %q: want a date like 2026-01-31", *since)
 		}
 	}
-	if *threshold < 1 {
-		return fmt.Errorf("--threshold must be at least 1")
+	if *threshold < stats.DefaultThreshold {
+		return fmt.Errorf("--threshold %d: counts below %d are always hidden (docs/privacy.md); a higher threshold hides more", *threshold, stats.DefaultThreshold)
 	}
 	st, err := stats.OpenReadOnly(*dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -42,12 +43,14 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rows, err := st.Daily(*since, "")
+	// Today is left out, as everywhere counts leave the process: a count
+	// that moves during the day, read often, dates each scan.
+	if *csv {
+		return st.WriteCompletedCSV(stdout, *since, time.Now(), *threshold)
+	}
+	rows, err := st.Completed(*since, time.Now())
 	if err != nil {
 		return err
-	}
-	if *csv {
-		return stats.WriteCSV(stdout, rows, *threshold)
 	}
 	return stats.WriteTable(stdout, rows, *threshold)
 }
