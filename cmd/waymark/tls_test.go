@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -89,13 +88,13 @@ func TestServeDomainObtainsCertificateOverACME(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	var stderr bytes.Buffer
+	var stderr lockedBuffer
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--domain", "travel-info.example",
 			"--https-addr", net.JoinHostPort("127.0.0.1", itoa(httpsPort)), "--http-addr", net.JoinHostPort("127.0.0.1", itoa(httpPort)),
 			"--admin-addr", "127.0.0.1:0", "--data-dir", dataDir,
-			"--acme-directory", directory, "--acme-ca-root", caRoot}, io.Discard, &syncWriter{w: &stderr})
+			"--acme-directory", directory, "--acme-ca-root", caRoot}, io.Discard, &stderr)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -210,15 +209,3 @@ func freeTCPPort(t *testing.T) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
-
-// syncWriter lets the test read a log that the server goroutines write.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
