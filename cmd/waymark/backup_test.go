@@ -122,3 +122,32 @@ func restoredScans(t *testing.T, backup string) uint64 {
 	}
 	return n
 }
+
+// The container's health check fails when the data folder cannot be
+// written, though the pages still answer: scan counts and certificate
+// renewals would be lost without a sign.
+func TestHealthcheckFailsWhenDataFolderCannotBeWritten(t *testing.T) {
+	clearServeEnv(t)
+	dataDir := t.TempDir()
+	s := startServe(t, "--data-dir", dataDir)
+	addr := strings.TrimPrefix(s.public, "http://")
+	file := filepath.Join(t.TempDir(), "a-file")
+	os.WriteFile(file, nil, 0o600)
+	for _, c := range []struct {
+		dir  string
+		want int
+	}{
+		{dataDir, 0},
+		{"/proc", 1}, // not writable even by root
+		{file, 1},
+		{filepath.Join(dataDir, "missing"), 1},
+	} {
+		var stderr bytes.Buffer
+		if code := run(context.Background(), []string{"healthcheck", "--addr", addr, "--data-dir", c.dir}, io.Discard, &stderr); code != c.want {
+			t.Errorf("healthcheck --data-dir %s: exit %d, want %d (%s)", c.dir, code, c.want, stderr.String())
+		}
+	}
+	if entries, _ := os.ReadDir(dataDir); len(entries) != 1 {
+		t.Errorf("healthcheck left files in the data folder: %v", entries)
+	}
+}
