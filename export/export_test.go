@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -90,7 +91,7 @@ http {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { stopProcess(cmd) })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitUp(t, base, func() string {
 		log, _ := os.ReadFile(filepath.Join(prefix, "error.log"))
@@ -126,7 +127,7 @@ func startCaddy(t *testing.T, caddyfile string) string {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	t.Cleanup(func() { stopProcess(cmd) })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitUp(t, base, stderr.String)
 	return base
@@ -471,4 +472,18 @@ func selfSigned(t *testing.T, dir string) (certFile, keyFile string) {
 	os.WriteFile(certFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644)
 	os.WriteFile(keyFile, pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kder}), 0o600)
 	return certFile, keyFile
+}
+
+// stopProcess asks a server to stop as its init system would (SIGTERM), so
+// that nginx's master also stops its workers; SIGKILL would orphan them.
+func stopProcess(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
 }

@@ -133,6 +133,14 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 	// errors for our own names are logged here, without the client.
 	get := cfg.GetCertificate
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
+		// A client that names no host, or an address (a monitoring probe,
+		// a benchmark), gets the first domain's certificate rather than a
+		// failed handshake.
+		if hello.ServerName == "" || net.ParseIP(hello.ServerName) != nil {
+			h := *hello
+			h.ServerName = ds[0]
+			hello = &h
+		}
 		c, err := get(hello)
 		if err != nil && slices.Contains(ds, strings.ToLower(hello.ServerName)) {
 			log.Error("no certificate", "domain", hello.ServerName, "error", err)
