@@ -90,4 +90,3 @@ func fail(err error) {
 	slog.Error("acmeserver", "error", err)
 	os.Exit(1)
 }
-
