@@ -1,14 +1,17 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"path"
+	"time"
 
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // runCheck validates a config and the locales, and renders every page, so
@@ -58,11 +61,43 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if unconfirmed > 0 {
 		fmt.Fprintf(stdout, "warning: %d numbers are not yet confirmed by their operator (confirmed = false); pages say so\n", unconfirmed)
 	}
+	stale := staleNumbers(s.Config, time.Now())
+	for _, n := range stale {
+		fmt.Fprintf(stdout, "warning: %s\n", n)
+	}
 	if report.Errors > 0 {
 		return fmt.Errorf("%s in the translations", plural(report.Errors, "error"))
 	}
 	if unconfirmed > 0 && *strict {
 		return fmt.Errorf("%d unconfirmed numbers (--strict)", unconfirmed)
 	}
+	if len(stale) > 0 && *strict {
+		return fmt.Errorf("%d numbers not verified for over a year (--strict)", len(stale))
+	}
 	return nil
+}
+
+// staleAfter is how long a verified number is trusted: helplines change
+// numbers, hours and languages, and a wrong number on a poster is worse
+// than none. docs/deploy.md asks for a yearly call to each.
+const staleAfter = 365 * 24 * time.Hour
+
+// staleNumbers describes each number whose verified date is over a year old.
+func staleNumbers(c *site.Config, now time.Time) []string {
+	var out []string
+	check := func(region, what string, f site.Fact) {
+		if !f.Verified.IsZero() && now.Sub(f.Verified) > staleAfter {
+			out = append(out, fmt.Sprintf("region %s: %s was last verified on %s, more than a year ago: call it again and update verified",
+				region, what, f.Verified.Format("2006-01-02")))
+		}
+	}
+	for _, r := range c.Regions {
+		for _, e := range r.Emergency {
+			check(r.ID, "emergency number "+e.Number, e.Fact)
+		}
+		for _, h := range r.Helplines {
+			check(r.ID, "helpline "+h.Name+" ("+cmp.Or(h.Call, h.Text)+")", h.Fact)
+		}
+	}
+	return out
 }

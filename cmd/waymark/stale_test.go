@@ -1,0 +1,41 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// `check` names every number whose verified date is over a year old, and
+// --strict fails on it: the yearly re-check that docs/deploy.md asks for.
+func TestCheckWarnsOnNumbersNotVerifiedForAYear(t *testing.T) {
+	demo, err := os.ReadFile("../../site/demo.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := strings.Replace(string(demo), "verified = ", "verified = 2020-02-03 # was ", 1)
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "waymark.toml")
+	os.WriteFile(cfg, []byte(old), 0o644)
+
+	var out bytes.Buffer
+	if code := run(context.Background(), []string{"check", "--config", cfg}, &out, io.Discard); code != 0 {
+		t.Fatalf("check: exit %d\n%s", code, out.String())
+	}
+	if n := strings.Count(out.String(), "last verified on 2020-02-03, more than a year ago"); n != 1 {
+		t.Errorf("%d warnings about the old date, want 1:\n%s", n, out.String())
+	}
+	var stderr bytes.Buffer
+	if code := run(context.Background(), []string{"check", "--config", cfg, "--strict"}, io.Discard, &stderr); code == 0 {
+		t.Error("check --strict passed with a number not verified for years")
+	}
+
+	// Only that number: the others were verified within the year.
+	if strings.Count(out.String(), "more than a year ago") != 1 {
+		t.Errorf("other numbers reported stale:\n%s", out.String())
+	}
+}
