@@ -6,8 +6,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 // `check` names every number whose verified date is over a year old, and
@@ -17,7 +19,9 @@ func TestCheckWarnsOnNumbersNotVerifiedForAYear(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old := strings.Replace(string(demo), "verified = ", "verified = 2020-02-03 # was ", 1)
+	// Every number verified today, but one in 2020.
+	today := regexp.MustCompile(`verified = \d{4}-\d{2}-\d{2}`).ReplaceAllString(string(demo), "verified = "+time.Now().Format("2006-01-02"))
+	old := strings.Replace(today, "verified = ", "verified = 2020-02-03 # was ", 1)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "waymark.toml")
 	os.WriteFile(cfg, []byte(old), 0o644)
