@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx and wrk) from Debian's packages, and axe-core from npm.
+# tools, nginx, Caddy and wrk) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 # Debian packages the tests drive: command -> package.
 declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
-  [rsvg-convert]=librsvg2-bin [nginx]=nginx [wrk]=wrk
+  [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do
