@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -104,6 +105,12 @@ http {
 // address changed to a loopback port (and no admin endpoint, so that
 // several can run at once).
 func startCaddy(t *testing.T, caddyfile string) string {
+	base, _ := startCaddyLogged(t, caddyfile)
+	return base
+}
+
+// startCaddyLogged is startCaddy that also returns what Caddy logs.
+func startCaddyLogged(t *testing.T, caddyfile string) (string, *lockedBuffer) {
 	t.Helper()
 	caddy := realtools.Need(t, "caddy", "caddy")
 	port := freePort(t)
@@ -122,7 +129,7 @@ func startCaddy(t *testing.T, caddyfile string) string {
 	realtools.Run(t, caddy, "validate", "--config", path, "--adapter", "caddyfile")
 	cmd := exec.Command(caddy, "run", "--config", path, "--adapter", "caddyfile")
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+home, "XDG_CONFIG_HOME="+home)
-	var stderr bytes.Buffer
+	var stderr lockedBuffer
 	cmd.Stdout, cmd.Stderr = &stderr, &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -130,7 +137,7 @@ func startCaddy(t *testing.T, caddyfile string) string {
 	t.Cleanup(func() { stopProcess(cmd) })
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	waitUp(t, base, stderr.String)
-	return base
+	return base, &stderr
 }
 
 func liveServer(t *testing.T, s *pages.Site) string {
@@ -145,7 +152,15 @@ func TestExportServedByNginxAndCaddyMatchesServer(t *testing.T) {
 	s := demoSite(t)
 	dir := exported(t, s)
 	live := liveServer(t, s)
-	hosts := map[string]string{"nginx": startNginx(t, dir), "caddy": startCaddy(t, filepath.Join(dir, "Caddyfile"))}
+	caddy, caddyLog := startCaddyLogged(t, filepath.Join(dir, "Caddyfile"))
+	hosts := map[string]string{"nginx": startNginx(t, dir), "caddy": caddy}
+	defer func() {
+		// Caddy writes its log from another process: give it a moment.
+		time.Sleep(100 * time.Millisecond)
+		if log := caddyLog.String(); strings.Contains(log, "remote_ip") || strings.Contains(log, "127.0.0.1:") {
+			t.Errorf("Caddy logged a client address:\n%s", log)
+		}
+	}()
 	for name, base := range hosts {
 		for _, path := range []string{"/", "/ar", "/K7Q2M", "/k7q2m", "/K7Q2M/ar", "/k7q2m/ti", "/N3VB7/nl", "/S5FJ3/zh-Hans",
 			"/ZZZZ9", "/K7Q2M/xx/yy", "/README.md", "/Caddyfile", "/nginx/waymark.conf", "/404.html", "/" + Marker} {
@@ -486,4 +501,22 @@ func stopProcess(cmd *exec.Cmd) {
 		cmd.Process.Kill()
 		<-done
 	}
+}
+
+// lockedBuffer is a log that a process writes while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
