@@ -17,7 +17,7 @@ import (
 // read-only loses scan counts (and certificate renewals) silently.
 func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flags("healthcheck", "", stderr)
-	addr := fs.String("addr", ":8080", "address of the public listener to check")
+	addr := fs.String("addr", ":8080", "address of the public listener to check (with serve --domain: its --http-addr, which answers with a redirect)")
 	dataDir := fs.String("data-dir", "", "also fail unless this folder can be written (the serve command's --data-dir; the image sets WAYMARK_DATA_DIR=/data)")
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -40,12 +40,15 @@ func runHealthcheck(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	// Never follow a redirect: with --domain, the plain listener answers
+	// 301 to the public name, which is no business of a local check.
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := client.Do(req)
 	if err != nil {
 		return err
 	}
 	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != http.StatusOK && resp.StatusCode != http.StatusMovedPermanently {
 		return fmt.Errorf("status %s", resp.Status)
 	}
 	fmt.Fprintln(stdout, "ok")

@@ -158,6 +158,12 @@ func TestServeDomainObtainsCertificateOverACME(t *testing.T) {
 		t.Errorf("plain HTTP: %d to %q, want 301 to %q", r2.StatusCode, r2.Header.Get("Location"), want)
 	}
 
+	// The container health check works against the redirecting listener,
+	// without following it off this machine.
+	if code := run(context.Background(), []string{"healthcheck", "--addr", "127.0.0.1:" + itoa(httpPort), "--data-dir", dataDir}, io.Discard, io.Discard); code != 0 {
+		t.Errorf("healthcheck against --http-addr: exit %d", code)
+	}
+
 	// Keys and certificates: in the data folder, for the owner only.
 	dir := filepath.Join(dataDir, acmeFolder)
 	var files int
