@@ -8,7 +8,12 @@ import (
 	"path/filepath"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
+
+// backupRetries is how many more times Backup waits for the lock (a
+// second each) before giving up.
+const backupRetries = 9
 
 // Backup writes a consistent copy of dataDir/scans.db to w while a server
 // may be running and counting. The server holds the file only for the
@@ -20,17 +25,28 @@ import (
 // It returns the number of bytes written.
 func Backup(dataDir string, w io.Writer) (int64, error) {
 	st, err := openStore(dataDir, true)
+	// A flush on a slow disk can hold the lock past the store's one-second
+	// wait; a backup can afford to wait longer than a staff page.
+	for try := 0; errors.Is(err, berrors.ErrTimeout) && try < backupRetries; try++ {
+		st, err = openStore(dataDir, true)
+	}
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	err = st.with(func(db *bolt.DB) error {
-		return db.View(func(tx *bolt.Tx) error {
-			var err error
-			n, err = tx.WriteTo(w)
-			return err
+	for try := 0; ; try++ {
+		err = st.with(func(db *bolt.DB) error {
+			return db.View(func(tx *bolt.Tx) error {
+				var err error
+				n, err = tx.WriteTo(w)
+				return err
+			})
 		})
-	})
+		// Nothing was written if the lock was not had.
+		if !errors.Is(err, berrors.ErrTimeout) || try >= backupRetries {
+			break
+		}
+	}
 	if err != nil {
 		return n, fmt.Errorf("stats: back up %s: %w", st.path, err)
 	}

@@ -23,7 +23,7 @@ import (
 func TestBackupWhileServing(t *testing.T) {
 	clearServeEnv(t)
 	dataDir := t.TempDir()
-	s := startServe(t, "--data-dir", dataDir, "--flush-interval", "20ms")
+	s := startServe(t, "--data-dir", dataDir, "--flush-interval", "100ms")
 
 	var scans atomic.Int64
 	stop := make(chan struct{})
@@ -49,8 +49,8 @@ func TestBackupWhileServing(t *testing.T) {
 	}
 	out := t.TempDir()
 	var last uint64
-	for i := range 8 {
-		time.Sleep(30 * time.Millisecond)
+	for i := range 6 {
+		time.Sleep(150 * time.Millisecond)
 		file := filepath.Join(out, "scans-"+itoa(i)+".db")
 		var stdout, stderr bytes.Buffer
 		if code := run(context.Background(), []string{"backup", "--data-dir", dataDir, "-o", file}, &stdout, &stderr); code != 0 {
