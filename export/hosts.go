@@ -400,8 +400,9 @@ The nginx and Caddy configs read the first eight entries of
 Accept-Language in the order the phone lists them, skipping q=0, and take
 the first language the site has; a header that is not well formed counts
 as none. The server also sorts by q value, which phones already do. nginx
-always sends "Server: nginx" (without a version); everything else matches
-the server's headers.
+always sends "Server: nginx" (without a version), and Caddy sends gzip
+pages without Content-Length (chunked); everything else matches the
+server's headers.
 
 No config here logs visitors: no access log, and no request-error log
 (both nginx and Caddy write the client's address into it).
