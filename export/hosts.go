@@ -348,6 +348,21 @@ func caddyfile(root, domain string, s *pages.Site, res *Result, neg []rule) stri
 		fmt.Fprintf(&langs, "{wm_l%d}", i)
 	}
 	fmt.Fprintf(&b, "\tmap {wm_accepted}%s {wm_lang} {\n\t\t~^1(/[^/]+) ${1}\n\t\tdefault \"\"\n\t}\n", langs.String())
+	// Go's http.ServeContent, under file_server, sends no Content-Length
+	// once Content-Encoding is set; so the .gz file is chosen here and the
+	// encoding set only as the answer goes out (defer), as the server's
+	// own reading of Accept-Encoding would: gzip or *, unless q=0.
+	gzip := `		@gzip header_regexp Accept-Encoding "(?i)(^|,)` + ws + `(gzip|\*)` + ws + `(;` + ws + `q` + ws + `=` + ws + `(0*[1-9]|0*\.0*[1-9])[0-9.]*` + ws + `)?(,|$)"
+		route @gzip {
+			rewrite * {path}.gz
+			header {
+				Content-Encoding gzip
+				Content-Type "text/html; charset=utf-8"
+				defer
+			}
+		}
+		file_server
+`
 	b.WriteString(`	route {
 		@notget not method GET HEAD
 		respond @notget "Method not allowed." 405
@@ -355,22 +370,14 @@ func caddyfile(root, domain string, s *pages.Site, res *Result, neg []rule) stri
 		# Only pages: not this file, nor the other hosts' configs.
 		@notpage not path */index.html
 		error @notpage 404
-		file_server {
-			precompressed gzip
-		}
-	}
+` + gzip + `	}
 	# The help page in the reader's language, with status 404.
 	handle_errors {
 		rewrite * /404{wm_lang}.html
 `)
 	// Error routes start with fresh headers.
-	b.WriteString(strings.ReplaceAll(header.String(), "\n\t", "\n\t\t"))
-	b.WriteString(`		file_server {
-			precompressed gzip
-		}
-	}
-}
-`)
+	b.WriteString("\t" + strings.ReplaceAll(header.String(), "\n\t", "\n\t\t"))
+	b.WriteString(gzip + "\t}\n}\n")
 	return b.String()
 }
 
@@ -400,9 +407,9 @@ The nginx and Caddy configs read the first eight entries of
 Accept-Language in the order the phone lists them, skipping q=0, and take
 the first language the site has; a header that is not well formed counts
 as none. The server also sorts by q value, which phones already do. nginx
-always sends "Server: nginx" (without a version), and Caddy sends gzip
-pages without Content-Length (chunked); everything else matches the
-server's headers.
+always sends "Server: nginx" (without a version), and answers the rare
+"Accept-Encoding: *" with the uncompressed page; everything else matches
+the server's headers.
 
 No config here logs visitors: no access log, and no request-error log
 (both nginx and Caddy write the client's address into it).
