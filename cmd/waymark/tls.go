@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/acme"
@@ -132,6 +133,7 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 	// certificate that cannot be had must still reach the operator, so
 	// errors for our own names are logged here, without the client.
 	get := cfg.GetCertificate
+	var lastLogged atomic.Int64
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		// A client that names no host, or an address (a monitoring probe,
 		// a benchmark), gets the first domain's certificate rather than a
@@ -142,8 +144,11 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 			hello = &h
 		}
 		c, err := get(hello)
+		// Once a minute at most: every scan would repeat it.
 		if err != nil && slices.Contains(ds, strings.ToLower(hello.ServerName)) {
-			log.Error("no certificate", "domain", hello.ServerName, "error", err)
+			if now := time.Now().Unix(); now-lastLogged.Load() >= 60 && lastLogged.Swap(now) != now {
+				log.Error("no certificate", "domain", hello.ServerName, "error", err)
+			}
 		}
 		return c, err
 	}
