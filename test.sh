@@ -10,6 +10,7 @@ cd "$(dirname "$0")"
 declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
+  [systemd-analyze]=systemd
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do
