@@ -112,9 +112,11 @@ func TestDeployGuideRunsAsWritten(t *testing.T) {
 		if pid, err := os.ReadFile(filepath.Join(src, "serve.pid")); err == nil {
 			var p int
 			fmt.Sscan(string(pid), &p)
-			if p > 0 {
-				syscall.Kill(p, syscall.SIGINT)
-				time.Sleep(500 * time.Millisecond)
+			if p > 0 && syscall.Kill(p, syscall.SIGINT) == nil {
+				for i := 0; i < 100 && syscall.Kill(p, 0) == nil; i++ {
+					time.Sleep(50 * time.Millisecond)
+				}
+				syscall.Kill(p, syscall.SIGKILL)
 			}
 		}
 	}()
