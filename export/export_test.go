@@ -422,6 +422,13 @@ func TestExportConfigsHoldNoVisitorDataOrLocalPaths(t *testing.T) {
 			t.Errorf("nginx config lacks %q", want)
 		}
 	}
+	// The Caddyfile as exported, unchanged, is valid for Debian's Caddy.
+	caddyBin := realtools.Need(t, "caddy", "caddy")
+	validate := exec.Command(caddyBin, "validate", "--config", filepath.Join(dir, "Caddyfile"), "--adapter", "caddyfile")
+	validate.Env = append(os.Environ(), "HOME="+t.TempDir(), "XDG_DATA_HOME="+t.TempDir(), "XDG_CONFIG_HOME="+t.TempDir())
+	if out, err := validate.CombinedOutput(); err != nil {
+		t.Errorf("caddy validate on the exported Caddyfile: %v\n%s", err, out)
+	}
 	if caddy := read("Caddyfile"); !strings.Contains(caddy, "exclude http.log.error http.stdlib") || strings.Contains(caddy, "\tlog {") {
 		t.Errorf("Caddyfile logs visitors:\n%s", caddy)
 	}
