@@ -56,7 +56,7 @@ func loopbackDNS(t *testing.T) string {
 // validates for real: TLS-ALPN-01 on tlsPort and HTTP-01 on httpPort of
 // whatever loopbackDNS answers. It returns the directory URL, a PEM file
 // to trust for it, and the root that its certificates chain to.
-func pebble(t *testing.T, httpPort, tlsPort int) (directory, caRootFile string, roots *x509.CertPool) {
+func pebble(t *testing.T, httpPort, tlsPort int, validitySeconds uint64) (directory, caRootFile string, roots *x509.CertPool) {
 	t.Helper()
 	t.Setenv("PEBBLE_VA_NOSLEEP", "1")
 	t.Setenv("PEBBLE_WFE_NONCEREJECT", "0")
@@ -65,7 +65,7 @@ func pebble(t *testing.T, httpPort, tlsPort int) (directory, caRootFile string, 
 		logger = log.New(os.Stderr, "pebble ", log.LstdFlags)
 	}
 	store := db.NewMemoryStore()
-	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{"default": {Description: "default"}})
+	authority := ca.New(logger, store, "", "ecdsa", 0, 1, map[string]ca.Profile{"default": {Description: "default", ValidityPeriod: validitySeconds}})
 	validator := va.New(logger, httpPort, tlsPort, false, loopbackDNS(t), store)
 	front := wfe.New(logger, store, validator, authority, []string{"pebble.letsencrypt.org"}, false, false, 0, 0)
 	srv := httptest.NewTLSServer(front.Handler())
@@ -84,7 +84,7 @@ func pebble(t *testing.T, httpPort, tlsPort int) (directory, caRootFile string, 
 // its owner only.
 func TestServeDomainObtainsCertificateOverACME(t *testing.T) {
 	httpsPort, httpPort := freeTCPPort(t), freeTCPPort(t)
-	directory, caRoot, roots := pebble(t, httpPort, httpsPort)
+	directory, caRoot, roots := pebble(t, httpPort, httpsPort, 0)
 	dataDir := filepath.Join(t.TempDir(), "data")
 
 	ctx, cancel := context.WithCancel(context.Background())
@@ -215,3 +215,55 @@ func freeTCPPort(t *testing.T) int {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// A certificate is renewed before it expires, with no restart: with a
+// 9-second certificate, renewal is due after about 6 seconds, and new
+// connections then get a new certificate.
+func TestServeDomainRenewsCertificate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("waits for a renewal")
+	}
+	httpsPort, httpPort := freeTCPPort(t), freeTCPPort(t)
+	directory, caRoot, roots := pebble(t, httpPort, httpsPort, 9)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--domain", "travel-info.example",
+			"--https-addr", net.JoinHostPort("127.0.0.1", itoa(httpsPort)), "--http-addr", net.JoinHostPort("127.0.0.1", itoa(httpPort)),
+			"--admin-addr", "127.0.0.1:0", "--data-dir", t.TempDir(),
+			"--acme-directory", directory, "--acme-ca-root", caRoot}, io.Discard, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	// A new connection each time, as each phone makes.
+	serial := func() (string, error) {
+		conn, err := tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", net.JoinHostPort("127.0.0.1", itoa(httpsPort)),
+			&tls.Config{RootCAs: roots, ServerName: "travel-info.example"})
+		if err != nil {
+			return "", err
+		}
+		defer conn.Close()
+		return conn.ConnectionState().PeerCertificates[0].SerialNumber.String(), nil
+	}
+	var first string
+	deadline := time.Now().Add(60 * time.Second)
+	for ; time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		s, err := serial()
+		if err != nil {
+			continue
+		}
+		if first == "" {
+			first = s
+		} else if s != first {
+			return // renewed, and the new certificate verifies
+		}
+	}
+	t.Fatalf("first certificate %q never replaced within 60 s:\n%s", first, stderr.String())
+}
