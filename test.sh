@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx, wrk and ffmpeg) from Debian's packages, and axe-core from npm.
+# tools, nginx, Caddy, wrk and ffmpeg) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -9,8 +9,8 @@ cd "$(dirname "$0")"
 # Debian packages the tests drive: command -> package.
 declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
-  [rsvg-convert]=librsvg2-bin [nginx]=nginx [wrk]=wrk
-  [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
+  [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
+  [systemd-analyze]=systemd [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do

@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 flags='CGO_ENABLED=0 go build -trimpath -ldflags="-s -w"'
 grep -qF "$flags -o /out/waymark ./cmd/waymark" Dockerfile || {
   echo "check-build: the Dockerfile no longer builds with: $flags" >&2; exit 1; }
+# The image's data folder belongs to its non-root user, and the build
+# context leaves out the checkout's data and secrets.
+grep -qF -- "--chown=65532:65532 /out/data /data" Dockerfile || {
+  echo "check-build: the Dockerfile no longer creates /data for the non-root user" >&2; exit 1; }
+grep -qxF "deploy/.env" .dockerignore || {
+  echo "check-build: .dockerignore no longer leaves out deploy/.env" >&2; exit 1; }
 out=$(mktemp -d)
 # Stop the server on every way out, also on failure: $pid is the server
 # itself (the subshell execs it), and waiting reaps it before the folder goes.

@@ -15,7 +15,7 @@ import (
 // into a new export.
 func writeAudio(router http.Handler, dir string, s *pages.Site, res *Result) error {
 	for _, p := range s.AudioPaths() {
-		body, hdr, status, err := fetch(router, p, "identity")
+		body, hdr, status, err := fetch(router, Page{Path: p}, "identity")
 		if err != nil {
 			return err
 		}

@@ -2,11 +2,9 @@ package export
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -24,7 +22,7 @@ import (
 // generated configuration serves each as the server does: the same bytes,
 // audio/mpeg, the privacy headers, and a Range answer for media players.
 func TestExportAudioServedByNginx(t *testing.T) {
-	nginx := realtools.Need(t, "nginx", "nginx")
+	realtools.Need(t, "nginx", "nginx")
 	s := plantedSite(t)
 	if len(s.AudioPaths()) == 0 {
 		t.Fatal("the site offers no recording to export")
@@ -52,12 +50,12 @@ func TestExportAudioServedByNginx(t *testing.T) {
 		}
 	}
 
-	base := startNginx(t, nginx, dir)
+	base := startNginx(t, dir)
 	server := httptest.NewServer(handlers.PublicRouter(handlers.NewPublic(s, handlers.PublicOptions{BaseURL: "https://example.org"})))
 	defer server.Close()
 	for _, p := range res.Audio {
-		want, wantH := get(t, server.URL+p, "identity")
-		got, gotH := get(t, base+p, "identity")
+		want, wantH := get(t, server.URL+p, "identity", "")
+		got, gotH := get(t, base+p, "identity", "")
 		if gotH.status != 200 || !bytes.Equal(got, want) {
 			t.Errorf("%s: nginx %d with %d bytes, server %d with %d", p, gotH.status, len(got), wantH.status, len(want))
 		}
@@ -109,47 +107,4 @@ func plantedSite(t *testing.T) *pages.Site {
 		t.Fatalf("the planted recording is not offered: %v", s.AudioPaths())
 	}
 	return s
-}
-
-// startNginx runs nginx on the export's generated configuration and
-// returns its base URL (the same setup as TestExportServedByNginxMatchesServer).
-func startNginx(t *testing.T, nginx, dir string) string {
-	t.Helper()
-	port := freePort(t)
-	conf, err := os.ReadFile(filepath.Join(dir, "nginx/waymark.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	site := strings.Replace(string(conf), "listen 8080;", fmt.Sprintf("listen 127.0.0.1:%d;", port), 1)
-	prefix := t.TempDir()
-	main := fmt.Sprintf(`daemon off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 64; }
-http {
-    access_log off;
-    client_body_temp_path %[1]s/body;
-    proxy_temp_path %[1]s/proxy;
-    fastcgi_temp_path %[1]s/fastcgi;
-    uwsgi_temp_path %[1]s/uwsgi;
-    scgi_temp_path %[1]s/scgi;
-%[2]s
-}
-`, prefix, site)
-	if os.Geteuid() == 0 {
-		main = "user root;\n" + main
-	}
-	confPath := filepath.Join(prefix, "nginx.conf")
-	os.WriteFile(confPath, []byte(main), 0o644)
-	cmd := exec.Command(nginx, "-p", prefix, "-c", confPath)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
-	waitUp(t, base, &stderr, prefix)
-	return base
 }

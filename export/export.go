@@ -5,14 +5,17 @@
 package export
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/waymark/waymark/handlers"
 	"github.com/waymark/waymark/pages"
@@ -23,6 +26,9 @@ type Options struct {
 	BaseURL string
 	// Kiosk also exports each venue's kiosk pages.
 	Kiosk bool
+	// Root is the folder the web server reads the export from, written
+	// into the nginx and Caddy configs; empty means DefaultRoot.
+	Root string
 	// Progress, if set, receives a line now and then on long exports.
 	Progress io.Writer
 }
@@ -30,6 +36,7 @@ type Options struct {
 // Page is one exported path.
 type Page struct {
 	Path   string // URL path, "/K7Q2M/ar"
+	Accept string // the Accept-Language it is fetched with, if any
 	File   string // file under the export folder, "K7Q2M/ar/index.html"
 	Status int
 }
@@ -47,23 +54,38 @@ type Result struct {
 // full help page, as the server sends for an unknown code.
 const NotFound = "404.html"
 
+// Marker is the file that marks a folder as an export. It lists the files
+// written, so that the next export into the folder can remove the pages of
+// retired venues, and can refuse a folder that holds anything else.
+const Marker = ".waymark-export"
+
+const markerHeader = "# Written by `waymark export`: the files of this export, one a line.\n"
+
 // Write exports the site into dir. Each body is fetched from the real
 // public router in-process, so the files are byte for byte what the server
 // sends, and the .gz files are its gzip responses.
+//
+// dir must be missing, empty or an earlier export; files of the earlier
+// export that this one does not write are removed.
 func Write(s *pages.Site, dir string, o Options) (*Result, error) {
+	old, err := previousExport(dir)
+	if err != nil {
+		return nil, err
+	}
+	written := map[string]bool{}
 	public := handlers.NewPublic(s, handlers.PublicOptions{BaseURL: o.BaseURL})
 	router := handlers.PublicRouter(public)
 	res := &Result{}
 	paths := Paths(s, o.Kiosk)
 	for i, p := range paths {
-		plain, hdr, status, err := fetch(router, p.Path, "identity")
+		plain, hdr, status, err := fetch(router, p, "identity")
 		if err != nil {
 			return nil, err
 		}
 		if status != p.Status {
 			return nil, fmt.Errorf("export %s: status %d, want %d", p.Path, status, p.Status)
 		}
-		gz, _, _, err := fetch(router, p.Path, "gzip")
+		gz, _, _, err := fetch(router, p, "gzip")
 		if err != nil {
 			return nil, err
 		}
@@ -73,6 +95,7 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 		if err := writeFile(dir, p.File+".gz", gz); err != nil {
 			return nil, err
 		}
+		written[p.File], written[p.File+".gz"] = true, true
 		res.Bytes += int64(len(plain) + len(gz))
 		if res.Headers == nil {
 			res.Headers = stable(hdr)
@@ -85,10 +108,79 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 	if err := writeAudio(router, dir, s, res); err != nil {
 		return nil, err
 	}
-	if err := writeHostConfigs(dir, s, res); err != nil {
+	for _, p := range res.Audio {
+		written[strings.TrimPrefix(p, "/")] = true
+	}
+	for name, body := range hostConfigs(s, res, o) {
+		if err := writeFile(dir, name, []byte(body)); err != nil {
+			return nil, err
+		}
+		written[name] = true
+	}
+	if err := removeRetired(dir, old, written); err != nil {
+		return nil, err
+	}
+	list := slices.Sorted(maps.Keys(written))
+	if err := writeFile(dir, Marker, []byte(markerHeader+strings.Join(list, "\n")+"\n")); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// previousExport returns the files an earlier export wrote into dir, or an
+// error if dir holds files that no export made.
+func previousExport(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(entries) == 0 {
+		return nil, nil
+	}
+	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("%s is not empty and is not an earlier export (it has no %s file): export into a new or empty folder, such as public-export", dir, Marker)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var files []string
+	for _, line := range strings.Split(string(b), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		// The marker is a file anyone could edit: never remove anything
+		// outside the folder because of it.
+		if !filepath.IsLocal(filepath.FromSlash(line)) {
+			return nil, fmt.Errorf("%s: %q is not a file inside the export", filepath.Join(dir, Marker), line)
+		}
+		files = append(files, line)
+	}
+	return files, nil
+}
+
+// removeRetired deletes what the earlier export wrote and this one did not
+// (the pages of retired venues), and folders left empty by that.
+func removeRetired(dir string, old []string, written map[string]bool) error {
+	for _, f := range old {
+		if written[f] {
+			continue
+		}
+		path := filepath.Join(dir, filepath.FromSlash(f))
+		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+		for d := filepath.Dir(path); d != filepath.Clean(dir) && strings.HasPrefix(d, filepath.Clean(dir)); d = filepath.Dir(d) {
+			if os.Remove(d) != nil {
+				break // not empty
+			}
+		}
+	}
+	return nil
 }
 
 // Paths lists every public page: the generic page in each language, each
@@ -111,14 +203,22 @@ func Paths(s *pages.Site, kiosk bool) []Page {
 			}
 		}
 	}
-	// "/0" can never be a venue code (too short), so it is the unknown page.
+	// "/0" can never be a venue code (too short), so it is the unknown page,
+	// once in the default language and once for each reader's language.
 	ps = append(ps, Page{Path: "/0", File: NotFound, Status: 404})
+	for _, l := range s.Locales {
+		ps = append(ps, Page{Path: "/0", Accept: l.ID, File: "404/" + l.ID + ".html", Status: 404})
+	}
 	return ps
 }
 
-func fetch(h http.Handler, path, encoding string) ([]byte, http.Header, int, error) {
+func fetch(h http.Handler, p Page, encoding string) ([]byte, http.Header, int, error) {
+	path := p.Path
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	req.Header.Set("Accept-Encoding", encoding)
+	if p.Accept != "" {
+		req.Header.Set("Accept-Language", p.Accept)
+	}
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	if rec.Code >= 500 {

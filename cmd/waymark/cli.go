@@ -29,6 +29,7 @@ func commands() []command {
 		{"posters", "print every venue's poster to PDF into a folder, one at a time, with progress on stderr", runPosters},
 		{"screens", "take phone-sized screenshots of every language and each poster size", runScreens},
 		{"stats", "print scan counts per venue per completed day from a data folder, small counts hidden (--csv for CSV)", runStats},
+		{"backup", "copy the scan counts to a file while the server runs (-o FILE)", runBackup},
 		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
 		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},

@@ -34,6 +34,7 @@ type serveConfig struct {
 	dev, hsts                bool
 	logLevel                 string
 	adminHosts               string
+	tls                      tlsOptions
 }
 
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -49,9 +50,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
 	fs.StringVar(&c.dataDir, "data-dir", "", "folder for the scan counts file (default: waymark-data beside --config; the demo and --dev keep counts in memory; \"off\" keeps them in memory only)")
 	fs.DurationVar(&c.flushEvery, "flush-interval", stats.DefaultFlushInterval, "how often scan counts are written to disk; a crash loses at most this much")
+	c.tls.register(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
+	c.baseURL = c.tls.baseURL(c.baseURL, fs.Lookup("base-url").DefValue)
 	token, tokenSet := os.LookupEnv("WAYMARK_ADMIN_TOKEN")
 	if tokenSet {
 		if err := handlers.CheckToken(token); err != nil {
@@ -111,8 +114,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	staff := handlers.NewStaff(handlers.StaffOptions{Site: public.Site, Assets: src.Assets, BaseURL: c.baseURL,
 		Token: token, Printer: &printer, Stats: st, Metrics: metrics, Log: log})
 	pubMax, staffMax := connCaps()
-	pub, err := listen(c.addr, handlers.PublicRouter(public), handlers.NewConnLimiter(handlers.ConnOptions{
-		Max: pubMax, MaxHeaderLines: handlers.MaxHeaderLines, Headers: public.ErrorHeaders}))
+	pubLimiter := func() *handlers.ConnLimiter {
+		return handlers.NewConnLimiter(handlers.ConnOptions{
+			Max: pubMax, MaxHeaderLines: handlers.MaxHeaderLines, Headers: public.ErrorHeaders})
+	}
+	// One plain listener, or HTTPS and its redirect with --domain (tls.go).
+	pubs, err := c.tls.publicListeners(ctx, c.addr, handlers.PublicRouter(public), dataDir(c.dataDir, c.data.config, c.dev), log, pubLimiter)
 	if err != nil {
 		return err
 	}
@@ -120,14 +127,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		handlers.NewStaffHosts(c.adminAddr, strings.Split(c.adminHosts, ","))),
 		handlers.NewConnLimiter(handlers.ConnOptions{Max: staffMax}))
 	if err != nil {
-		pub.ln.Close()
+		for _, l := range pubs {
+			l.ln.Close()
+		}
 		return err
 	}
-	log.Info("serving", "addr", pub.ln.Addr().String(), "admin_addr", admin.ln.Addr().String(), "config", s.Config.Source,
+	all := append(pubs, admin)
+	var addrs []string
+	for _, l := range pubs {
+		addrs = append(addrs, l.ln.Addr().String())
+	}
+	log.Info("serving", "addr", strings.Join(addrs, " "), "admin_addr", admin.ln.Addr().String(), "config", s.Config.Source,
 		"languages", len(s.Locales), "venues", len(s.Config.Venues), "scan_counts", cmp.Or(st.Path(), "memory only"))
-	errc := make(chan error, 2)
-	go func() { errc <- pub.serve() }()
-	go func() { errc <- admin.serve() }()
+	errc := make(chan error, len(all))
+	for _, l := range all {
+		go func() { errc <- l.serve() }()
+	}
 	flushCtx, stopFlush := context.WithCancel(context.Background())
 	flushed := make(chan error, 1)
 	go func() { flushed <- st.Run(flushCtx, c.flushEvery) }()
@@ -166,8 +181,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer cancel()
 			// New connections are refused at once; requests under way,
 			// even half-received ones, still get their answer.
-			err := shutdown(sctx, pub, admin)
-			for range 2 {
+			err := shutdown(sctx, all...)
+			for range all {
 				err = errors.Join(err, <-errc)
 			}
 			return err
