@@ -35,4 +35,4 @@ func writeAudio(router http.Handler, dir string, s *pages.Site, res *Result) err
 // no extension to a type, so that pages are text/html) and the server
 // block's headers, which nginx inherits because this location adds none.
 // nginx answers Range requests for static files itself.
-const nginxAudio = "    location /audio/ {\n        types { audio/mpeg mp3; }\n        default_type application/octet-stream;\n        try_files $uri =404;\n    }\n"
+const nginxAudio = "    location /audio/ {\n        types { audio/mpeg mp3; }\n        default_type application/octet-stream;\n        max_ranges 1;\n        try_files $uri =404;\n    }\n"

@@ -29,7 +29,7 @@ func TestExportAudioServedByNginx(t *testing.T) {
 	}
 	dir := t.TempDir()
 	os.Chmod(dir, 0o755)
-	res, err := Write(s, dir, Options{BaseURL: "https://example.org"})
+	res, err := Write(s, dir, Options{BaseURL: "https://example.org", Root: dir})
 	if err != nil {
 		t.Fatal(err)
 	}

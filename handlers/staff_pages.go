@@ -29,12 +29,6 @@ type pager struct {
 	All         int    // venues in the config
 	Prev, Next  string // links, "" at either end
 
-	sheetQuery string // the same venues as a printable sheet: "page=N&q=..."
-}
-
-// Sheet is the link to the printable sheet of the venues on this page.
-func (p pager) Sheet(size string) string {
-	return "/posters?size=" + url.QueryEscape(size) + "&" + p.sheetQuery
 }
 
 // venuePage picks the venues that a staff page shows: those whose code or
@@ -90,12 +84,6 @@ func venuePage(c echo.Context, ps *pages.Site, path string) ([]*site.Venue, page
 	if p.Page < p.Pages {
 		p.Next = link(p.Page + 1)
 	}
-	v := url.Values{}
-	if q != "" {
-		v.Set("q", q)
-	}
-	v.Set("page", strconv.Itoa(p.Page))
-	p.sheetQuery = v.Encode()
 	return match[from:to], p
 }
 

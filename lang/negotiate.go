@@ -175,8 +175,11 @@ const maxAcceptBytes = 512
 // base language the site lacks are turned away before that, cheaply, so a
 // real header's first full match is almost always its answer; and as
 // answers are cached per tag, a header whose first candidate fails is
-// read one entry further on its next request.
-const maxFullMatches = 1
+// read one entry further on its next request. Two, not one: a phone that
+// lists a regional form the site cannot serve ("ku-Latn" where the site
+// has Sorani) before a language it can ("en") must get the second on its
+// first visit, which is the one that matters.
+const maxFullMatches = 2
 
 // accept reads at most maxAcceptTags entries of the header in one linear
 // pass, without x/text's ParseAcceptLanguage: each entry's tag is cut to

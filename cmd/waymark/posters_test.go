@@ -3,6 +3,7 @@
 package main
 
 import (
+	"github.com/waymark/waymark/site"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -31,7 +32,11 @@ func TestPostersProgress(t *testing.T) {
 		t.Skip(err)
 	}
 	const generated = 3
-	total := generated + 5 // and the demo's own
+	demo, err := site.Demo(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := generated + len(demo.Venues) // and the demo's own
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "campaign.toml")
 	if err := os.WriteFile(cfg, scalegen.Config(generated), 0o600); err != nil {
@@ -42,7 +47,7 @@ func TestPostersProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "posters", "--config", cfg, "--out", out, "--size", "A5")
+	cmd := exec.Command(exe, "posters", "--config", cfg, "--out", out, "--size", "A5", "--base-url", "https://help.example.org")
 	cmd.Env = faultEnv()
 	stderr := &faultBuf{}
 	cmd.Stderr = stderr
