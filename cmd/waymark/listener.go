@@ -116,7 +116,13 @@ drain:
 	errs := make([]error, len(ls))
 	var wg sync.WaitGroup
 	for i, l := range ls {
-		wg.Go(func() { errs[i] = l.srv.Shutdown(ctx) })
+		wg.Go(func() {
+			// stopAccepting closed the listener already; Shutdown closes it
+			// again if Serve has not yet returned, which is no error.
+			if err := l.srv.Shutdown(ctx); !errors.Is(err, net.ErrClosed) {
+				errs[i] = err
+			}
+		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
