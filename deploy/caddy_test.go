@@ -156,19 +156,5 @@ func waitUp(t *testing.T, base string, logs *lockedBuffer) {
 	t.Fatalf("%s did not start:\n%s", base, logs.String())
 }
 
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
+// lockedBuffer lets a test read what a running command writes.
+type lockedBuffer = realtools.Buffer
