@@ -33,15 +33,12 @@ const (
 	maxVariants = 32
 )
 
-// featuredVariants returns a place's featured lists, variant 0 first, and
-// records in s.variantOf which variant each of its venues uses.
-func (s *Site) featuredVariants(p place) [][]*lang.Locale {
-	variants := [][]*lang.Locale{s.placeFeatured(p)}
-	for i := range s.Config.Venues {
-		v := &s.Config.Venues[i]
-		if v.Region != p.region || v.Area != p.area {
-			continue
-		}
+// featuredVariants returns a place's featured lists, variant 0 (first)
+// and those of its venues' poster languages, and records in s.variantOf
+// which variant each venue uses.
+func (s *Site) featuredVariants(first []*lang.Locale, venues []*site.Venue) [][]*lang.Locale {
+	variants := [][]*lang.Locale{first}
+	for _, v := range venues {
 		list := s.locales(v.Languages)
 		if len(list) == 0 {
 			continue
@@ -58,16 +55,13 @@ func (s *Site) featuredVariants(p place) [][]*lang.Locale {
 	return variants
 }
 
-// placeFeatured is variant 0's list: the languages most of the place's
-// posters print (for a region, all its venues', areas included), in the
-// site's order when as many print them; the site's first languages if the
-// place has no venue.
-func (s *Site) placeFeatured(p place) []*lang.Locale {
+// featured is variant 0's list: the languages most of the venues' posters
+// print (for a region, all its venues', areas included), in the site's
+// order when as many print them; the site's first languages if there is
+// no venue.
+func (s *Site) featured(venues []*site.Venue) []*lang.Locale {
 	count := make([]int, len(s.Locales))
-	for _, v := range s.Config.Venues {
-		if v.Region != p.region || (p.area != "" && v.Area != p.area) {
-			continue
-		}
+	for _, v := range venues {
 		for _, id := range v.Languages {
 			if i := slices.IndexFunc(s.Locales, func(l *lang.Locale) bool { return l.ID == id }); i >= 0 {
 				count[i]++
@@ -136,7 +130,8 @@ func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
 	if err != nil {
 		// Cannot happen once variant 0 rendered (the same template and
 		// messages); if it did, the page that lists every language is
-		// still the right help.
+		// still the right help, kept so that no request renders again.
+		v.pages[li].Store(s.pages[ri][li])
 		return s.pages[ri][li]
 	}
 	p := newPage(html)

@@ -109,7 +109,7 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	s, err := BuildWithAudio(cfg, cat, src.Assets, rec)
+	s, err := build(cfg, cat, src.Assets, rec, ids)
 	var te *lang.TranslateError
 	if errors.As(err, &te) {
 		report.Add(te.Lang, lang.Problem{Severity: lang.SeverityError, Kind: lang.KindRender,

@@ -38,10 +38,12 @@ type Site struct {
 	Audio    *audio.Set
 	Sections []audio.Section
 
-	used       map[string]bool             // message IDs the pages use
-	readOrder  map[string]int              // where each message first shows on the English pages (audio.SectionIDs)
-	offered    map[string]*audio.Recording // by URL path
-	audioPaths []string
+	used          map[string]bool             // message IDs the pages use
+	signs, others []string                    // numbered lists' message IDs (as English has them)
+	paragraphs    map[string][]string         // rights topic -> its paragraphs' IDs
+	readOrder     map[string]int              // where each message first shows on the English pages (audio.SectionIDs)
+	offered       map[string]*audio.Recording // by URL path
+	audioPaths    []string
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
@@ -75,13 +77,27 @@ func Build(cfg *site.Config, cat *lang.Catalog, assets fs.FS) (*Site, error) {
 // BuildWithAudio is Build with the sections' recordings: where one is
 // current for a page's language, the section gets a Listen control.
 func BuildWithAudio(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set) (*Site, error) {
-	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}, variantOf: map[string]int{}, Audio: rec, used: map[string]bool{}}
 	ids, err := UsedIDs(assets, cat.English(), cfg)
 	if err != nil {
 		return nil, err
 	}
+	return build(cfg, cat, assets, rec, ids)
+}
+
+// build is BuildWithAudio for Load, which has the used message IDs
+// already (it checked them).
+func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, ids []string) (*Site, error) {
+	s := &Site{Config: cfg, Catalog: cat, placeIdx: map[place]int{}, variantOf: map[string]int{}, Audio: rec, used: map[string]bool{}}
 	for _, id := range ids {
 		s.used[id] = true
+	}
+	// The numbered lists depend on English only: learnt once, shared by
+	// every page.
+	en := cat.English()
+	s.signs, s.others = numbered(en, signsPrefix), numbered(en, othersPrefix)
+	s.paragraphs = map[string][]string{}
+	for _, t := range cfg.RightsTopics() {
+		s.paragraphs[t] = rightsParagraphs(en, t)
 	}
 	css, err := fs.ReadFile(assets, "static/page.css")
 	if err != nil {
@@ -118,14 +134,22 @@ func BuildWithAudio(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audi
 	}
 	s.negotiator = lang.NewNegotiator(tags)
 
+	// One pass over the venues: each place's, and each region's (areas
+	// included), in config order, for the featured languages.
 	var places []place
 	for _, r := range cfg.Regions {
 		places = append(places, place{region: r.ID})
 	}
-	for _, v := range cfg.Venues {
-		if p := (place{v.Region, v.Area}); v.Area != "" && !slices.Contains(places, p) {
+	atPlace := map[place][]*site.Venue{}
+	inRegion := map[string][]*site.Venue{}
+	for i := range cfg.Venues {
+		v := &cfg.Venues[i]
+		p := place{v.Region, v.Area}
+		if _, seen := atPlace[p]; !seen && v.Area != "" {
 			places = append(places, p)
 		}
+		atPlace[p] = append(atPlace[p], v)
+		inRegion[v.Region] = append(inRegion[v.Region], v)
 	}
 	if rec != nil {
 		if err := s.learnReadingOrder(places); err != nil {
@@ -139,7 +163,11 @@ func BuildWithAudio(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audi
 		r, _ := cfg.Region(p.region)
 		a, _ := cfg.Area(p.area)
 		s.pages[pi] = make([]*Page, len(s.Locales))
-		featured := s.featuredVariants(p)
+		counted := atPlace[p]
+		if p.area == "" {
+			counted = inRegion[p.region]
+		}
+		featured := s.featuredVariants(s.featured(counted), atPlace[p])
 		for _, f := range featured[1:] {
 			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, pages: make([]atomic.Pointer[Page], len(s.Locales))})
 		}
@@ -243,10 +271,9 @@ type Rights struct {
 func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix string) *PageData {
 	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
 		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js, site: s}
-	en := s.Catalog.English()
-	d.Signs, d.Others = numbered(en, signsPrefix), numbered(en, othersPrefix)
+	d.Signs, d.Others = s.signs, s.others
 	for _, t := range r.Rights {
-		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: rightsParagraphs(en, t)})
+		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: s.paragraphs[t]})
 	}
 	return d
 }
@@ -307,14 +334,17 @@ type Choice struct {
 // generic page).
 func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venue *site.Venue) Choice {
 	key := place{region: region.ID}
+	pv := venue // the venue whose page variant this is, if it is of this region
 	if venue != nil && venue.Region == region.ID {
 		key.area = venue.Area
+	} else {
+		pv = nil
 	}
 	ri := s.placeIdx[key]
 	known := true
 	if pathLang != "" {
 		if li, ok := s.negotiator.Parse(pathLang); ok {
-			return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: true}
+			return Choice{Page: s.page(ri, pv, li), Locale: s.Locales[li], Known: true}
 		}
 		known = false
 	}
@@ -322,7 +352,7 @@ func (s *Site) Choose(region *site.Region, pathLang, acceptLanguage string, venu
 	if !ok {
 		li = s.fallback(venue)
 	}
-	return Choice{Page: s.page(ri, venue, li), Locale: s.Locales[li], Known: known}
+	return Choice{Page: s.page(ri, pv, li), Locale: s.Locales[li], Known: known}
 }
 
 func (s *Site) fallback(venue *site.Venue) int {
