@@ -85,9 +85,13 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 		if status != p.Status {
 			return nil, fmt.Errorf("export %s: status %d, want %d", p.Path, status, p.Status)
 		}
-		gz, _, _, err := fetch(router, p, "gzip")
+		gz, gzHdr, _, err := fetch(router, p, "gzip")
 		if err != nil {
 			return nil, err
+		}
+		// Hosts send the .gz file as gzip: it must be one.
+		if gzHdr.Get("Content-Encoding") != "gzip" {
+			return nil, fmt.Errorf("export %s: the server answered a gzip request uncompressed", p.Path)
 		}
 		if err := writeFile(dir, p.File, plain); err != nil {
 			return nil, err

@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/assets"
+	"github.com/waymark/waymark/bench/scalegen"
 	"github.com/waymark/waymark/handlers"
 	"github.com/waymark/waymark/internal/realtools"
 	"github.com/waymark/waymark/locales"
@@ -518,3 +519,42 @@ func stopProcess(cmd *exec.Cmd) {
 
 // lockedBuffer lets a test read what a running command writes.
 type lockedBuffer = realtools.Buffer
+
+// TestExportKioskPagesWhole: the export fetches every kiosk page at once,
+// far faster than the public server's budget for kiosks nobody set up;
+// each must still carry its QR code and a real gzip file.
+func TestExportKioskPagesWhole(t *testing.T) {
+	cfg := filepath.Join(t.TempDir(), "campaign.toml")
+	if err := os.WriteFile(cfg, scalegen.Config(60), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s, err := pages.Load(pages.Sources{Locales: locales.FS(), Assets: assets.FS(), ConfigPath: cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if _, err := Write(s, dir, Options{BaseURL: "https://example.org", Root: dir, Kiosk: true}); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		code := scalegen.Code(i)
+		page, err := os.ReadFile(filepath.Join(dir, code, "kiosk", "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(page), `<div class="kqr"><svg`) {
+			t.Errorf("%s's kiosk page has no QR code", code)
+		}
+		gz, err := os.ReadFile(filepath.Join(dir, code, "kiosk", "index.html.gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(gz))
+		if err != nil {
+			t.Fatalf("%s/kiosk/index.html.gz is not gzip: %v", code, err)
+		}
+		if b, err := io.ReadAll(zr); err != nil || !bytes.Equal(b, page) {
+			t.Errorf("%s/kiosk/index.html.gz does not unpack to the page (%v)", code, err)
+		}
+	}
+}

@@ -58,7 +58,6 @@ type kioskShellKey struct {
 type kioskShell struct {
 	lits  [][]byte
 	slots []byte // what goes after lits[i]: slotCode, slotIdle or slotQR
-	size  int
 }
 
 const (
@@ -203,11 +202,9 @@ func cutShell(b []byte) *kioskShell {
 		}
 		if first < 0 {
 			sh.lits = append(sh.lits, b)
-			sh.size += len(b)
 			return sh
 		}
 		sh.lits = append(sh.lits, b[:first])
-		sh.size += first
 		sh.slots = append(sh.slots, markers[which].slot)
 		b = b[first+len(markers[which].m):]
 	}
@@ -216,7 +213,7 @@ func cutShell(b []byte) *kioskShell {
 // kioskQR returns v's QR picture, or nil when drawing it now would go
 // over the budget (see kioskCache).
 func (p *Public) kioskQR(s *live, v *site.Venue) []byte {
-	configured := v.KioskIdle != 0 || v.KioskExit != ""
+	configured := v.HasKioskSettings()
 	kc := &s.kiosks
 	kc.mu.Lock()
 	b, ok := kc.pinned[v.Code]
@@ -226,7 +223,7 @@ func (p *Public) kioskQR(s *live, v *site.Venue) []byte {
 	if kc.budget == nil {
 		kc.budget = rate.NewLimiter(kioskQRRate, kioskQRRate*2)
 	}
-	allowed := ok || configured || kc.budget.Allow()
+	allowed := ok || configured || !p.kioskBudget || kc.budget.Allow()
 	kc.mu.Unlock()
 	if ok || !allowed {
 		return b
@@ -252,15 +249,7 @@ func (p *Public) kioskQR(s *live, v *site.Venue) []byte {
 	if kc.qrs == nil {
 		kc.qrs = map[string][]byte{}
 	}
-	// Over the budget, forget arbitrary pictures: the hit rate falls
-	// gradually as more venues are asked for, with no cliff.
-	for old, ob := range kc.qrs {
-		if kc.qrBytes+len(b) <= kioskQRBytes {
-			break
-		}
-		delete(kc.qrs, old)
-		kc.qrBytes -= len(ob)
-	}
+	evictFor(kc.qrs, &kc.qrBytes, len(b), kioskQRBytes)
 	if _, dup := kc.qrs[v.Code]; !dup {
 		kc.qrs[v.Code] = b
 		kc.qrBytes += len(b)
@@ -274,18 +263,20 @@ func (p *Public) kioskQR(s *live, v *site.Venue) []byte {
 // page whose QR picture was drawn since is compressed again.
 func (p *Public) kioskGzip(s *live, v *site.Venue, loc *lang.Locale, page []byte) []byte {
 	key := v.Code + "/" + loc.ID
-	configured := v.KioskIdle != 0 || v.KioskExit != ""
 	kc := &s.kiosks
 	kc.mu.Lock()
 	gz, ok := kc.gz[key]
+	if ok && gunzippedLen(gz) == len(page) {
+		kc.mu.Unlock()
+		return gz
+	}
 	if kc.gzBudget == nil {
 		kc.gzBudget = rate.NewLimiter(kioskGzipRate, kioskGzipRate*2)
 	}
-	allowed := configured || kc.gzBudget.Allow()
+	// Only a miss spends the budget: popular cached pages must not use up
+	// what the next new kiosk needs.
+	allowed := v.HasKioskSettings() || !p.kioskBudget || kc.gzBudget.Allow()
 	kc.mu.Unlock()
-	if ok && gunzippedLen(gz) == len(page) {
-		return gz
-	}
 	if !allowed {
 		return nil
 	}
@@ -303,13 +294,7 @@ func (p *Public) kioskGzip(s *live, v *site.Venue, loc *lang.Locale, page []byte
 		kc.gzBytes -= len(old)
 		delete(kc.gz, key)
 	}
-	for old, ob := range kc.gz {
-		if kc.gzBytes+len(gz) <= kioskGzipBytes {
-			break
-		}
-		delete(kc.gz, old)
-		kc.gzBytes -= len(ob)
-	}
+	evictFor(kc.gz, &kc.gzBytes, len(gz), kioskGzipBytes)
 	kc.gz[key] = gz
 	kc.gzBytes += len(gz)
 	return gz
@@ -323,4 +308,17 @@ func gunzippedLen(gz []byte) int {
 		return -1
 	}
 	return int(uint32(gz[n-4]) | uint32(gz[n-3])<<8 | uint32(gz[n-2])<<16 | uint32(gz[n-1])<<24)
+}
+
+// evictFor forgets arbitrary entries of a byte-budgeted cache until one of
+// need bytes fits: the hit rate falls gradually as more venues are asked
+// for, with no cliff.
+func evictFor(m map[string][]byte, used *int, need, budget int) {
+	for k, b := range m {
+		if *used+need <= budget {
+			return
+		}
+		delete(m, k)
+		*used -= len(b)
+	}
 }

@@ -70,7 +70,7 @@ func TestKioskSplicedEqualsRendered(t *testing.T) {
 // A configured kiosk always gets its picture.
 func TestKioskQRBudget(t *testing.T) {
 	s := demo(t)
-	p := NewPublic(s, PublicOptions{BaseURL: "https://travel-info.example"})
+	p := NewPublic(s, PublicOptions{BaseURL: "https://travel-info.example", KioskBudget: true}) // as serve sets it
 	l := p.site()
 	loc := s.VenueLocale(&s.Config.Venues[0])
 	with, without := 0, 0

@@ -26,6 +26,8 @@ type Public struct {
 	hsts    bool
 	metrics *Metrics
 	baseURL string
+	// kioskBudget: see PublicOptions.KioskBudget.
+	kioskBudget bool
 	// scanned is called once for each request of a poster's own URL
 	// (/{CODE}), with the venue's canonical code and nothing else.
 	scanned func(code string)
@@ -50,11 +52,16 @@ type PublicOptions struct {
 	// BaseURL is the public origin, for the QR code on kiosk pages. Links
 	// and codes never use the request's Host header.
 	BaseURL string
+	// KioskBudget bounds the QR pictures and compressions that kiosk pages
+	// of venues without kiosk settings may cost a second (see kioskCache):
+	// on for a server anyone can reach, off for the static export, which
+	// needs every page whole.
+	KioskBudget bool
 }
 
 // NewPublic returns the public handlers serving s.
 func NewPublic(s *pages.Site, o PublicOptions) *Public {
-	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics, baseURL: o.BaseURL}
+	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics, baseURL: o.BaseURL, kioskBudget: o.KioskBudget}
 	if p.baseURL == "" {
 		p.baseURL = "http://localhost:8080"
 	}

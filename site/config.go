@@ -158,6 +158,11 @@ type Venue struct {
 	path string
 }
 
+// HasKioskSettings reports whether the config sets up a kiosk at this
+// venue (kiosk_idle or kiosk_exit): its kiosk pages are real, not asked
+// for by anyone, and get their full cost.
+func (v *Venue) HasKioskSettings() bool { return v.KioskIdle != 0 || v.KioskExit != "" }
+
 // Path is the venue's own URL path, "/K7Q2M".
 func (v *Venue) Path() string { return v.path }
 

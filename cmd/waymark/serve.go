@@ -107,7 +107,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Info("scan counts file usable again; counts kept in memory written to it", "path", path)
 	}
 	metrics := handlers.NewMetrics(st)
-	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL,
+	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL, KioskBudget: true,
 		Scanned: func(code string) { st.Inc(code, time.Now()) }})
 	var printer poster.Printer
 	defer printer.Close()
