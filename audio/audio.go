@@ -94,19 +94,6 @@ func (s *Set) Get(langID, section string) *Recording {
 	return s.recs[langID][section]
 }
 
-// ByName returns the usable recording a URL names, or nil.
-func (s *Set) ByName(langID, name string) *Recording {
-	if s == nil {
-		return nil
-	}
-	for _, r := range s.recs[langID] {
-		if r.Name == name && r.Err == nil {
-			return r
-		}
-	}
-	return nil
-}
-
 // Languages lists the languages that have a manifest, sorted.
 func (s *Set) Languages() []string {
 	var out []string

@@ -35,7 +35,6 @@ type ConnLimiter struct {
 	mu         sync.Mutex
 	open       int
 	head, tail *limitedConn // evictable connections, longest-idle first
-	evicted    int
 }
 
 // ConnOptions configure a ConnLimiter.
@@ -114,17 +113,22 @@ func (l *ConnLimiter) admit(c *limitedConn) {
 	c.since = time.Now()
 	l.push(c)
 	for l.open > l.high && l.head != nil && l.head != c {
-		v := l.head
-		l.remove(v)
-		v.gone = true
-		l.open--
-		l.evicted++
-		victims = append(victims, v)
+		victims = append(victims, l.evictHead())
 	}
 	l.mu.Unlock()
 	for _, v := range victims {
 		v.Conn.Close()
 	}
+}
+
+// evictHead takes the longest-idle connection off the list, to be closed
+// once l.mu is released. l.mu is held.
+func (l *ConnLimiter) evictHead() *limitedConn {
+	v := l.head
+	l.remove(v)
+	v.gone = true
+	l.open--
+	return v
 }
 
 // ConnState tracks connections; chain it into http.Server.ConnState.
@@ -170,12 +174,7 @@ func (l *ConnLimiter) sweep(done <-chan struct{}) {
 			var victims []*limitedConn
 			l.mu.Lock()
 			for l.open > l.o.Max/2 && l.head != nil && now.Sub(l.head.since) > l.o.ShortIdle {
-				v := l.head
-				l.remove(v)
-				v.gone = true
-				l.open--
-				l.evicted++
-				victims = append(victims, v)
+				victims = append(victims, l.evictHead())
 			}
 			l.mu.Unlock()
 			for _, v := range victims {

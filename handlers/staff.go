@@ -91,15 +91,20 @@ const staffCSP = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-in
 // staffHeaders: staff pages are private too, and never cached.
 func (s *Staff) staffHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		h.Set("Content-Security-Policy", staffCSP)
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("X-Robots-Tag", "noindex, nofollow")
+		setStaffHeaders(c.Response().Header())
 		return next(c)
 	}
+}
+
+// setStaffHeaders sets the header set of every staff answer, refusals
+// included (GuardStaff).
+func setStaffHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", staffCSP)
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("X-Robots-Tag", "noindex, nofollow")
 }
 
 // requireToken checks the staff token in constant time. Browsers ask for it

@@ -379,11 +379,7 @@ func GuardStaff(next http.Handler, hosts *StaffHosts) http.Handler {
 			return
 		}
 		hdr := w.Header()
-		hdr.Set("Content-Security-Policy", staffCSP)
-		hdr.Set("Referrer-Policy", "no-referrer")
-		hdr.Set("Cache-Control", "no-store")
-		hdr.Set("X-Content-Type-Options", "nosniff")
-		hdr.Set("X-Frame-Options", "DENY")
+		setStaffHeaders(hdr)
 		hdr.Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusForbidden)
 		w.Write([]byte(msg))

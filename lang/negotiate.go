@@ -400,15 +400,3 @@ func acceptQ(params string) (float64, bool) {
 	}
 	return 1, true
 }
-
-// indexNth returns the index of the nth occurrence of c in s, or -1.
-func indexNth(s string, c byte, n int) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			if n--; n == 0 {
-				return i
-			}
-		}
-	}
-	return -1
-}

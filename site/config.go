@@ -92,9 +92,6 @@ func (d *Date) UnmarshalTOML(v any) error {
 		return nil
 	}
 	d.bad = fmt.Sprintf("%#v", v)
-	if d.bad == "" {
-		d.bad = "?"
-	}
 	return nil
 }
 

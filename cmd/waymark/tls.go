@@ -154,6 +154,10 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 		return c, err
 	}
 
+	// The limiter caps connections here too, but it sits under TLS: it
+	// cannot count header lines or add the privacy headers to net/http's
+	// own error answers in encrypted bytes, so on HTTPS those two fall
+	// back to net/http's header size bound (docs/privacy.md).
 	https, err := listen(o.httpsAddr, h, limiter())
 	if err != nil {
 		return nil, err
