@@ -95,19 +95,18 @@ func UsedIDs(assets fs.FS, en *lang.Locale, cfg *site.Config) ([]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	// Each list needs its first item even where English lacks it, so that
-	// Check says so.
-	for _, prefix := range []string{signsPrefix, othersPrefix} {
+	// Numbered lists: each needs its first item even where English lacks
+	// it, so that Check says so; the rest as far as English has them.
+	prefixes := []string{signsPrefix, othersPrefix}
+	if cfg != nil {
+		for _, t := range cfg.RightsTopics() {
+			prefixes = append(prefixes, "rights."+t+".p")
+		}
+	}
+	for _, prefix := range prefixes {
 		ids = append(ids, prefix+"1")
 		if en != nil {
 			ids = append(ids, numbered(en, prefix)...)
-		}
-	}
-	for _, t := range cfg.RightsTopics() {
-		// p1 is required even where English lacks it, so that Check says so.
-		ids = append(ids, fmt.Sprintf("rights.%s.p1", t))
-		if en != nil {
-			ids = append(ids, rightsParagraphs(en, t)...)
 		}
 	}
 	sort.Strings(ids)
