@@ -23,10 +23,20 @@ func dynamicIDs(cfg *site.Config) map[string][]string {
 		"rights.":        {},
 		"online.":        browsers,
 		"day.":           site.Weekdays,
+		"action.":        site.ChannelTypes,
+		// The general note, and each region's own (".de").
+		"helplines.police-note": {""},
+		"emergency.for.":        {},
+		"emergency.conditions.": {},
 	}
 	if cfg != nil {
 		ids["helpline.kind."] = cfg.HelplineKinds()
 		ids["rights."] = cfg.RightsTopics()
+		for _, n := range cfg.PoliceNotes() {
+			ids["helplines.police-note"] = append(ids["helplines.police-note"], "."+n)
+		}
+		ids["emergency.for."] = cfg.EmergencyLabels()
+		ids["emergency.conditions."] = cfg.EmergencyConditions()
 	}
 	return ids
 }

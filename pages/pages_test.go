@@ -184,7 +184,8 @@ func TestTemplateIDsExistInEnglish(t *testing.T) {
 	for _, want := range []string{
 		"exit.button", "exit.status", "page.draft", "hours.range", "language.label", "about.unconfirmed",
 		"helpline.kind.slavery", "helpline.kind.labour", "helpline.kind.transport-police",
-		"rights.uk-s45.title", "rights.us-hotline.title", "rights.nl-reflection.title",
+		"rights.uk-s45.title", "rights.us-hotline-2025.title", "rights.nl-reflection.title",
+		"helplines.police-note.de", "emergency.for.police", "action.chat", "action.form",
 		"online.chrome.title", "online.firefox.steps", "online.samsung.steps",
 		"day.mon", "day.sun",
 	} {
@@ -199,7 +200,7 @@ func TestTemplateIDsExistInEnglish(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"rights.uk-s45.p1", "rights.uk-nrm.p3", "rights.us-hotline.p3"} {
+	for _, want := range []string{"rights.uk-s45.p1", "rights.uk-nrm.p3", "rights.us-hotline-2025.p3"} {
 		if !slices.Contains(used, want) {
 			t.Errorf("UsedIDs lacks %q", want)
 		}

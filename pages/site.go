@@ -203,12 +203,13 @@ func ParseTemplates(assets fs.FS) (*template.Template, error) {
 }
 
 var funcs = template.FuncMap{
-	"dial": site.Dial,
-	"ltr":  func(s string) lang.LTR { return lang.LTR(s) },
-	"date": func(d site.Date) string { return d.Format("2006-01-02") },
-	"has":  slices.Contains[[]string],
-	"sub":  func(a, b int) int { return a - b },
-	"line": func(l *lang.Locale, h site.Helpline) Line { return Line{L: l, H: &h} },
+	"dial":     site.Dial,
+	"ltr":      func(s string) lang.LTR { return lang.LTR(s) },
+	"date":     func(d site.Date) string { return d.Format("2006-01-02") },
+	"has":      slices.Contains[[]string],
+	"sub":      func(a, b int) int { return a - b },
+	"line":     func(l *lang.Locale, h site.Helpline) Line { return Line{L: l, H: &h} },
+	"autonyms": autonyms,
 }
 
 // Line is one helpline as the "helpline" template shows it.

@@ -239,11 +239,10 @@ func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
 	if len(region.Emergency) > 0 {
 		sh.Emergency = region.Emergency[0].Number
 	}
-	for _, h := range region.Helplines {
-		if h.Call != "" {
-			sh.Helpline = h.Call
-			break
-		}
+	// The strips' number is the config's choice (strip = true) or its
+	// documented rule, never simply the first line listed.
+	if h := s.Config.StripLine(v); h != nil {
+		sh.Helpline = h.FirstCall()
 	}
 	return sh, nil
 }

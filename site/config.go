@@ -24,6 +24,9 @@ type Config struct {
 	Areas  []Area  `toml:"areas"`
 	Venues []Venue `toml:"venues"`
 
+	// Demo marks a demonstration deployment: its pages say so.
+	Demo bool `toml:"demo"`
+
 	// Source names where the config came from, for error messages.
 	Source string `toml:"-"`
 
@@ -49,6 +52,11 @@ type Region struct {
 	Rights    []string    `toml:"rights"`
 	Emergency []Emergency `toml:"emergency"`
 	Helplines []Helpline  `toml:"helplines"`
+	// PoliceNote picks the sentence over the region's police and
+	// inspectors: the message "helplines.police-note.<note>", or the
+	// general "helplines.police-note" when empty. What the police do with
+	// a person's immigration status differs by country, so it is data.
+	PoliceNote string `toml:"police_note"`
 }
 
 // Area is a city or county inside a region with organisations of its own.
@@ -105,17 +113,44 @@ type FactRef struct {
 	*Fact
 }
 
-// Emergency is a number that reaches police, ambulance and fire at once.
+// Emergency is a number that reaches police, ambulance and fire at once,
+// or one of them (Label).
 type Emergency struct {
 	Number string `toml:"number"`
+	// Label names whom the number reaches where a region has several:
+	// the message "emergency.for.<label>" ("police", "fire-ambulance").
+	Label string `toml:"label"`
 	// SilentCall: on a mobile, a caller who cannot speak can press 55 (UK).
 	SilentCall bool `toml:"silent_call"`
 	// TextRegistration: emergency SMS works only after registering (UK).
 	TextRegistration bool `toml:"text_registration"`
+	// TextOnly: the number takes text messages (SMS) only, for some people
+	// (France's 114 for deaf people). Conditions says for whom.
+	TextOnly bool `toml:"text_only"`
+	// Conditions picks the message "emergency.conditions.<conditions>",
+	// shown under the buttons: who may use the number and how. Required
+	// with text_only.
+	Conditions string `toml:"conditions"`
+	// Interpreters: the operator connects an interpreter; the page tells
+	// the caller to say their language in English and stay on the line.
+	Interpreters bool `toml:"interpreters"`
 	Fact
 }
 
-// Helpline is an organisation a person can call or text.
+// Who a line passes what a caller says to.
+const (
+	SharesNone        = "none"        // nobody, except where the law makes them (a child in danger)
+	SharesPolice      = "police"      // the police, or it is the police or an inspectorate
+	SharesImmigration = "immigration" // also the immigration authorities
+	SharesUnknown     = "unknown"     // not confirmed: the page says "ask them first"
+)
+
+// SharesValues are the values of shares, for checks and the reference.
+var SharesValues = []string{SharesNone, SharesPolice, SharesImmigration, SharesUnknown}
+
+// Helpline is an organisation a person can call, text, chat with or write
+// to. Its ways in are Channels; call, text, hours, interpreters and free
+// are a shorthand for the simple case of a number to call and one to text.
 type Helpline struct {
 	// Name is a proper noun and stays as written, unless Names gives it in
 	// a language (names = { nl = "...", ar = "..." }).
@@ -124,16 +159,86 @@ type Helpline struct {
 	// Kind picks the translated one-line description of what it does: the
 	// message "helpline.kind.<kind>", which the locale files define.
 	Kind string `toml:"kind"`
-	Call string `toml:"call"`
-	Text string `toml:"text"`
-	// Hours is "24/7", "Mon-Fri 09:00-17:00" or empty when unknown.
+	// Shares says whom the line tells what a caller says (SharesValues).
+	// Unset is "unknown": the page says to ask them first.
+	Shares string `toml:"shares"`
+	// Audience is who the line is for, where it is not everyone:
+	// "children", "adults", "women", "men". Only "children" changes
+	// anything: such a line is never the strips' line by the rule.
+	Audience string `toml:"audience"`
+	// Strip puts this line's number on the poster's tear-off strips.
+	Strip bool `toml:"strip"`
+
+	// The shorthand: a number to call and one to text, open Hours; Free
+	// and Interpreters describe the call.
+	Call         string `toml:"call"`
+	Text         string `toml:"text"`
 	Hours        string `toml:"hours"`
 	Interpreters bool   `toml:"interpreters"`
 	Free         bool   `toml:"free"`
+
+	Channels []Channel `toml:"channels"`
 	Fact
+
+	// all is the shorthand's channels and then Channels, checked.
+	all   []Channel
+	hours Hours
+}
+
+// HoursInfo returns the parsed opening hours of the shorthand (hours).
+func (h *Helpline) HoursInfo() Hours { return h.hours }
+
+// Channel types.
+const (
+	ChannelCall = "call"
+	ChannelText = "text"
+	ChannelChat = "chat"
+	ChannelForm = "form"
+)
+
+// ChannelTypes are the values of a channel's type.
+var ChannelTypes = []string{ChannelCall, ChannelText, ChannelChat, ChannelForm}
+
+// What a channel costs the person who uses it.
+const (
+	CostFree        = "free"         // free to call or text, even with no credit
+	CostFreeService = "free-service" // the service is free; the call costs as usual
+	CostPaid        = "paid"         // the call costs more than usual
+)
+
+// CostValues are the values of cost ("" is unknown and shows nothing).
+var CostValues = []string{CostFree, CostFreeService, CostPaid}
+
+// Channel is one way to reach a helpline.
+type Channel struct {
+	// Type is "call", "text" (SMS), "chat" or "form" (a web form).
+	Type string `toml:"type"`
+	// Number is what a call or text goes to; Address the https:// page
+	// of a chat or form.
+	Number  string `toml:"number"`
+	Address string `toml:"address"`
+	// Hours: as a helpline's; empty takes the helpline's hours.
+	Hours string `toml:"hours"`
+	// Cost: "free", "free-service", "paid", or "" when unknown.
+	Cost string `toml:"cost"`
+	// Languages the channel works in (language tags: "en", "es"), and
+	// Interpreter when staff bring in an interpreter for any language.
+	Languages   []string `toml:"languages"`
+	Interpreter bool     `toml:"interpreter"`
+	// Keyword is the word a text must start with, if the line needs one.
+	Keyword string `toml:"keyword"`
+	// Appointment: the channel books an appointment, it does not advise
+	// there and then.
+	Appointment bool `toml:"appointment"`
 
 	hours Hours
 }
+
+// HoursInfo returns the parsed opening hours.
+func (ch *Channel) HoursInfo() Hours { return ch.hours }
+
+// Dialable reports whether the channel is a number (call or text).
+func (ch *Channel) Dialable() bool { return ch.Type == ChannelCall || ch.Type == ChannelText }
 
 // Venue is one poster site. Its code is what the QR code carries.
 type Venue struct {
@@ -208,6 +313,44 @@ func (c *Config) HelplineKinds() []string {
 	return slices.Compact(kinds)
 }
 
+// EmergencyLabels returns, sorted, every emergency label the config uses:
+// the "emergency.for.<label>" messages.
+func (c *Config) EmergencyLabels() []string {
+	return c.emergencyField(func(e *Emergency) string { return e.Label })
+}
+
+// EmergencyConditions returns, sorted, every emergency number's
+// conditions: the "emergency.conditions.<conditions>" messages.
+func (c *Config) EmergencyConditions() []string {
+	return c.emergencyField(func(e *Emergency) string { return e.Conditions })
+}
+
+func (c *Config) emergencyField(get func(*Emergency) string) []string {
+	var out []string
+	for _, r := range c.Regions {
+		for i := range r.Emergency {
+			if v := get(&r.Emergency[i]); v != "" {
+				out = append(out, v)
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// PoliceNotes returns, sorted, every region's police note: the
+// "helplines.police-note.<note>" messages.
+func (c *Config) PoliceNotes() []string {
+	var out []string
+	for _, r := range c.Regions {
+		if r.PoliceNote != "" {
+			out = append(out, r.PoliceNote)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
 // RightsTopics returns, sorted, every rights topic the config's regions use.
 func (c *Config) RightsTopics() []string {
 	var topics []string
@@ -262,8 +405,69 @@ func nameIn(name string, names map[string]string, lang string) string {
 	return name
 }
 
-// HoursInfo returns the parsed opening hours.
-func (h *Helpline) HoursInfo() Hours { return h.hours }
+// All returns the helpline's channels: the shorthand's call and text,
+// then its [[channels]], in that order.
+func (h *Helpline) All() []Channel { return h.all }
+
+// Confidential reports whether the data says the line tells nobody.
+func (h *Helpline) Confidential() bool { return h.Shares == SharesNone }
+
+// Authority reports whether the line is, or tells, the police or the
+// immigration authorities.
+func (h *Helpline) Authority() bool {
+	return h.Shares == SharesPolice || h.Shares == SharesImmigration
+}
+
+// FirstCall returns the line's first number to call, or "".
+func (h *Helpline) FirstCall() string {
+	for _, ch := range h.all {
+		if ch.Type == ChannelCall {
+			return ch.Number
+		}
+	}
+	return ""
+}
+
+// alwaysCall reports whether the line has a number to call day and night.
+func (h *Helpline) alwaysCall() bool {
+	for _, ch := range h.all {
+		if ch.Type == ChannelCall && ch.hours.Always {
+			return true
+		}
+	}
+	return false
+}
+
+// StripLine returns the helpline whose number the poster's tear-off
+// strips of a venue carry, or nil for none: the area's line marked
+// strip = true, else the region's, else by the rule the first line of the
+// region that tells nobody (shares = "none"), takes calls day and night,
+// and is not for children only. No number is better than a wrong one.
+func (c *Config) StripLine(v *Venue) *Helpline {
+	if a, ok := c.Area(v.Area); ok {
+		for i := range a.Helplines {
+			if a.Helplines[i].Strip {
+				return &a.Helplines[i]
+			}
+		}
+	}
+	r, ok := c.Region(v.Region)
+	if !ok {
+		return nil
+	}
+	for i := range r.Helplines {
+		if r.Helplines[i].Strip {
+			return &r.Helplines[i]
+		}
+	}
+	for i := range r.Helplines {
+		h := &r.Helplines[i]
+		if h.Confidential() && h.Audience != "children" && h.alwaysCall() {
+			return h
+		}
+	}
+	return nil
+}
 
 // ExitFor returns the swift exit's destination for a language: a region
 // may name a neutral site per language, and otherwise uses exit_url.

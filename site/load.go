@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/text/language"
 )
 
 // Error is one problem in a config file, with the line it is on, so that an
@@ -105,7 +106,7 @@ func Parse(name string, data []byte, langs LanguageSet) (*Config, error) {
 			lines = []int{0}
 		}
 		for _, l := range lines {
-			add(l, "unknown setting %q (misspelt?)", k.String())
+			add(l, "%s", unknownKeyMessage(k))
 		}
 	}
 	c.validate(loc, langs, add)
@@ -166,12 +167,24 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 			if !isDialable(e.Number) {
 				add(eline("number"), "region %q: emergency number %q: use digits, spaces, hyphens and a leading +", r.ID, e.Number)
 			}
+			what := fmt.Sprintf("region %q: emergency number %q", r.ID, e.Number)
+			checkTextID(what, "label", e.Label, "emergency.for.", eline("label"), langs, add)
+			checkTextID(what, "conditions", e.Conditions, "emergency.conditions.", eline("conditions"), langs, add)
+			if e.TextOnly && e.Conditions == "" {
+				add(eline("text_only"), "%s: text_only needs conditions = \"...\": who may text it and how (the message \"emergency.conditions.<conditions>\")", what)
+			}
+			if e.TextOnly && (e.SilentCall || e.TextRegistration) {
+				add(eline("text_only"), "%s: a text-only number has no silent_call or text_registration: they describe calls and a call number's text service", what)
+			}
 			c.checkFact(&e.Fact, fmt.Sprintf("region %s: emergency number", r.ID), e.Number, eline("number"), eline, add)
 		}
 		for j := range r.Helplines {
 			hline := func(key string) int { return rloc.in2("regions", i, "helplines", j, key) }
-			c.checkHelpline(&r.Helplines[j], "region "+r.ID, hline, langs, add)
+			cline := func(k int, key string) int { return rloc.in3("regions", i, "helplines", j, "channels", k, key) }
+			c.checkHelpline(&r.Helplines[j], "region "+r.ID, hline, cline, langs, add)
 		}
+		checkOneStrip(r.Helplines, fmt.Sprintf("region %q", r.ID), func(j int) int { return rloc.in2("regions", i, "helplines", j, "strip") }, add)
+		checkTextID(fmt.Sprintf("region %q", r.ID), "police_note", r.PoliceNote, "helplines.police-note.", line("police_note"), langs, add)
 		for _, t := range r.Rights {
 			switch {
 			case !isID(t):
@@ -208,8 +221,10 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		}
 		for j := range a.Helplines {
 			hline := func(key string) int { return rloc.in2("areas", i, "helplines", j, key) }
-			c.checkHelpline(&a.Helplines[j], "area "+a.ID, hline, langs, add)
+			cline := func(k int, key string) int { return rloc.in3("areas", i, "helplines", j, "channels", k, key) }
+			c.checkHelpline(&a.Helplines[j], "area "+a.ID, hline, cline, langs, add)
 		}
+		checkOneStrip(a.Helplines, fmt.Sprintf("area %q", a.ID), func(j int) int { return rloc.in2("areas", i, "helplines", j, "strip") }, add)
 	}
 	if c.DefaultRegion == "" {
 		add(loc.top("default_region"), "default_region is required")
@@ -258,8 +273,9 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 	}
 }
 
-// checkHelpline checks one helpline of a region or an area.
-func (c *Config) checkHelpline(h *Helpline, where string, line func(string) int, langs LanguageSet, add func(int, string, ...any)) {
+// checkHelpline checks one helpline of a region or an area, and puts its
+// channels together: the shorthand's call and text, then [[channels]].
+func (c *Config) checkHelpline(h *Helpline, where string, line func(string) int, cline func(int, string) int, langs LanguageSet, add func(int, string, ...any)) {
 	if h.Name == "" {
 		add(line(""), "%s: a helpline has no name", where)
 	}
@@ -271,8 +287,15 @@ func (c *Config) checkHelpline(h *Helpline, where string, line func(string) int,
 	case langs != nil && !langs.HasText("helpline.kind."+h.Kind):
 		add(line("kind"), "helpline %q: kind %q has no English text: add the message %q to active.en.json, embedded or in --locales", h.Name, h.Kind, "helpline.kind."+h.Kind)
 	}
-	if h.Call == "" && h.Text == "" {
-		add(line(""), "helpline %q: give a number to call or to text", h.Name)
+	switch {
+	case h.Shares == "":
+		// Not said is not confirmed: the page says to ask them first.
+		h.Shares = SharesUnknown
+	case !slices.Contains(SharesValues, h.Shares):
+		add(line("shares"), "helpline %q: shares %q: want one of %s", h.Name, h.Shares, quoteList(SharesValues))
+	}
+	if h.Audience != "" && !slices.Contains(audiences, h.Audience) {
+		add(line("audience"), "helpline %q: audience %q: want one of %s, or leave it out for everyone", h.Name, h.Audience, quoteList(audiences))
 	}
 	if h.Call != "" && !isDialable(h.Call) {
 		add(line("call"), "helpline %q: call %q: use digits, spaces, hyphens and a leading +", h.Name, h.Call)
@@ -280,17 +303,132 @@ func (c *Config) checkHelpline(h *Helpline, where string, line func(string) int,
 	if h.Text != "" && !isDialable(h.Text) {
 		add(line("text"), "helpline %q: text %q: use digits, spaces, hyphens and a leading +", h.Name, h.Text)
 	}
+	if h.Call == "" && (h.Free || h.Interpreters) {
+		add(line(""), "helpline %q: free and interpreters describe the number in call = ...; in [[channels]], use cost and interpreter", h.Name)
+	}
 	hours, err := ParseHours(h.Hours)
 	if err != nil {
 		add(line("hours"), "helpline %q: %v", h.Name, err)
 	}
 	h.hours = hours
-	c.checkNames(h.Names, fmt.Sprintf("helpline %q", h.Name), line("names"), add)
-	numberKey := "call"
-	if h.Call == "" {
-		numberKey = "text"
+	h.all = h.all[:0]
+	if h.Call != "" {
+		ch := Channel{Type: ChannelCall, Number: h.Call, Hours: h.Hours, Interpreter: h.Interpreters, hours: hours}
+		if h.Free {
+			ch.Cost = CostFree
+		}
+		h.all = append(h.all, ch)
 	}
-	c.checkFact(&h.Fact, where+": "+h.Name, cmp.Or(h.Call, h.Text), line(numberKey), line, add)
+	if h.Text != "" {
+		h.all = append(h.all, Channel{Type: ChannelText, Number: h.Text, Hours: h.Hours, hours: hours})
+	}
+	for k := range h.Channels {
+		ch := h.Channels[k]
+		if ch.Hours == "" {
+			ch.Hours, ch.hours = h.Hours, hours
+		}
+		c.checkChannel(&ch, h.Name, func(key string) int { return cline(k, key) }, add)
+		h.all = append(h.all, ch)
+	}
+	if len(h.all) == 0 {
+		add(line(""), "helpline %q: give a number to call or to text (call = or text =), or list its [[channels]]", h.Name)
+	}
+	if h.Strip && h.FirstCall() == "" {
+		add(line("strip"), "helpline %q: strip = true, but it has no number to call for the tear-off strips", h.Name)
+	}
+	c.checkNames(h.Names, fmt.Sprintf("helpline %q", h.Name), line("names"), add)
+	number, at := "", line("")
+	switch {
+	case h.Call != "":
+		number, at = h.Call, line("call")
+	case h.Text != "":
+		number, at = h.Text, line("text")
+	case len(h.all) > 0:
+		number, at = cmp.Or(h.all[0].Number, h.all[0].Address), cline(0, "")
+	}
+	c.checkFact(&h.Fact, where+": "+h.Name, number, at, line, add)
+}
+
+// audiences are the values of a helpline's audience.
+var audiences = []string{"children", "adults", "women", "men"}
+
+// checkChannel checks one of a helpline's [[channels]].
+func (c *Config) checkChannel(ch *Channel, name string, line func(string) int, add func(int, string, ...any)) {
+	what := fmt.Sprintf("helpline %q: channel %q", name, ch.Type)
+	switch {
+	case ch.Type == "":
+		add(line(""), "helpline %q: a channel has no type: want one of %s", name, quoteList(ChannelTypes))
+		return
+	case !slices.Contains(ChannelTypes, ch.Type):
+		add(line("type"), "%s: want one of %s", what, quoteList(ChannelTypes))
+		return
+	}
+	if ch.Dialable() {
+		if !isDialable(ch.Number) {
+			add(line("number"), "%s: number %q: use digits, spaces, hyphens and a leading +", what, ch.Number)
+		}
+		if ch.Address != "" {
+			add(line("address"), "%s: a %s goes to a number, not an address", what, ch.Type)
+		}
+	} else {
+		if err := checkHTTPS(ch.Address); err != nil {
+			add(line("address"), "%s: address %v", what, err)
+		}
+		if ch.Number != "" {
+			add(line("number"), "%s: a %s has an address (https://...), not a number", what, ch.Type)
+		}
+	}
+	if ch.Keyword != "" && ch.Type != ChannelText {
+		add(line("keyword"), "%s: keyword is for text channels", what)
+	}
+	if ch.Cost != "" && !slices.Contains(CostValues, ch.Cost) {
+		add(line("cost"), "%s: cost %q: want one of %s, or leave it out when unknown", what, ch.Cost, quoteList(CostValues))
+	}
+	for _, l := range ch.Languages {
+		if _, err := language.Parse(l); err != nil || l == "" {
+			add(line("languages"), "%s: languages: %q is not a language tag (such as \"en\" or \"es\")", what, l)
+		}
+	}
+	hours, err := ParseHours(ch.Hours)
+	if err != nil {
+		add(line("hours"), "%s: %v", what, err)
+	}
+	ch.hours = hours
+}
+
+// checkOneStrip allows strip = true on one helpline of a list at most.
+func checkOneStrip(hs []Helpline, where string, line func(int) int, add func(int, string, ...any)) {
+	first := -1
+	for j := range hs {
+		if !hs[j].Strip {
+			continue
+		}
+		if first >= 0 {
+			add(line(j), "%s: strip = true on %q and on %q: the tear-off strips carry one number", where, hs[first].Name, hs[j].Name)
+			continue
+		}
+		first = j
+	}
+}
+
+// checkTextID checks a setting whose value picks a message prefix+value,
+// as a helpline's kind does: an identifier with English text.
+func checkTextID(what, key, value, prefix string, at int, langs LanguageSet, add func(int, string, ...any)) {
+	switch {
+	case value == "":
+	case !isID(value):
+		add(at, "%s: %s %q: use lower-case letters, digits and hyphens", what, key, value)
+	case langs != nil && !langs.HasText(prefix+value):
+		add(at, "%s: %s %q has no English text: add the message %q to active.en.json, embedded or in --locales", what, key, value, prefix+value)
+	}
+}
+
+func quoteList(vs []string) string {
+	q := make([]string, len(vs))
+	for i, v := range vs {
+		q[i] = strconv.Quote(v)
+	}
+	return strings.Join(q, ", ")
 }
 
 // checkNames checks names given per language.
@@ -356,6 +494,14 @@ func checkExitURL(s string) error {
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
 		return fmt.Errorf("%q: want an https:// address of a neutral site", s)
+	}
+	return nil
+}
+
+func checkHTTPS(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Scheme != "https" || u.Host == "" || u.User != nil {
+		return fmt.Errorf("%q: want an https:// address", s)
 	}
 	return nil
 }

@@ -36,8 +36,12 @@ func (l *locator) build() {
 	}
 	l.built = true
 	l.lines, l.blocks = strings.Split(string(l.data), "\n"), map[string][2]int{}
+	// counts numbers each array of tables under its parent's own block
+	// ("regions/0/helplines" counts that region's helplines), so a new
+	// parent restarts its children's numbering; current is the block each
+	// path's latest table opened.
 	counts := map[string]int{}
-	parentIdx := map[string]int{}
+	current := map[string]string{}
 	var open string
 	for i, line := range l.lines {
 		m := headerRE.FindStringSubmatch(line)
@@ -52,22 +56,14 @@ func (l *locator) build() {
 			l.close(open, i)
 		}
 		parts := strings.Split(m[1], ".")
-		var key string
-		if len(parts) == 1 {
-			key = parts[0] + "/" + strconv.Itoa(counts[parts[0]])
-			counts[parts[0]]++
-			parentIdx[parts[0]] = counts[parts[0]] - 1
-			// A new parent restarts its children's numbering.
-			for k := range counts {
-				if strings.HasPrefix(k, parts[0]+".") {
-					delete(counts, k)
-				}
-			}
-		} else {
-			child := m[1]
-			key = parts[0] + "/" + strconv.Itoa(parentIdx[parts[0]]) + "/" + parts[1] + "/" + strconv.Itoa(counts[child])
-			counts[child]++
+		parent := ""
+		if len(parts) > 1 {
+			parent = current[strings.Join(parts[:len(parts)-1], ".")] + "/"
 		}
+		array := parent + parts[len(parts)-1]
+		key := array + "/" + strconv.Itoa(counts[array])
+		counts[array]++
+		current[m[1]] = key
 		l.blocks[key] = [2]int{i, len(l.lines)}
 		open = key
 	}
@@ -106,6 +102,12 @@ func (l *locator) in(table string, i int, key string) int {
 
 func (l *locator) in2(table string, i int, child string, j int, key string) int {
 	return l.find(table+"/"+strconv.Itoa(i)+"/"+child+"/"+strconv.Itoa(j), key)
+}
+
+// in3 finds a key of a table three levels down, as
+// [[regions.helplines.channels]].
+func (l *locator) in3(table string, i int, child string, j int, grandchild string, k int, key string) int {
+	return l.find(table+"/"+strconv.Itoa(i)+"/"+child+"/"+strconv.Itoa(j)+"/"+grandchild+"/"+strconv.Itoa(k), key)
 }
 
 // top finds a top-level key, which TOML requires before the first table.
