@@ -45,11 +45,37 @@ func (s *Site) section(key string) audio.Section {
 	if i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key }); i >= 0 {
 		return s.Sections[i]
 	}
-	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.used, s.readOrder)}
+	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.recorded(), s.readOrder)}
 	if s.offered == nil {
 		s.Sections = append(s.Sections, sec)
 	}
 	return sec
+}
+
+// shownByData are the messages a page shows only where its region's data
+// says so: a group's heading and lead ("Confidential support", "You
+// decide what happens next" only over lines with shares = "none"), the
+// police note, an emergency number's label, conditions or interpreters.
+// One recording per language serves every region, so it must not say
+// them: a recording of the UK's helplines section would promise the US
+// page what its data does not support.
+var shownByData = []string{
+	"helplines.lead", "helplines.confidential", "helplines.other", "helplines.authorities",
+	"helplines.police-note", "helplines.ask",
+	"emergency.interpreter", "emergency.for.", "emergency.conditions.",
+}
+
+// recorded is the used messages a section's recording may read.
+func (s *Site) recorded() map[string]bool {
+	out := make(map[string]bool, len(s.used))
+	for id := range s.used {
+		if !slices.ContainsFunc(shownByData, func(p string) bool {
+			return id == p || strings.HasSuffix(p, ".") && strings.HasPrefix(id, p) || strings.HasPrefix(id, p+".")
+		}) {
+			out[id] = true
+		}
+	}
+	return out
 }
 
 // offer lists, once the pages are rendered, every recording they offer,

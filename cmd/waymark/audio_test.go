@@ -179,9 +179,9 @@ func TestAudioI18nReportsMissingStaleBroken(t *testing.T) {
 		t.Fatal(err)
 	}
 	en, _ := cat.Locale("en")
-	m := en.Messages["helplines.lead"]
+	m := en.Messages["helplines.heading"]
 	writeJSON(t, filepath.Join(dir, "active.es.json"), map[string]map[string]string{
-		"helplines.lead": {"hash": lang.Hash(m.Desc, m.Forms["other"]), "other": "Primero puedes hacer preguntas. Tú decides qué pasa después."}})
+		"helplines.heading": {"hash": lang.Hash(m.Desc, m.Forms["other"]), "other": "Habla con una persona"}})
 	// Broken: a WAV saved under the name of an MP3.
 	if err := os.WriteFile(filepath.Join(dir, "audio", "es", "signs.mp3"), mustRead(t, take), 0o644); err != nil {
 		t.Fatal(err)

@@ -1029,7 +1029,7 @@ func faultGet(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// faultRetranslate returns the locale file at path with page.heading (the
+// faultRetranslate returns the locale file at path with page.help (the
 // page's first heading) changed to text.
 func faultRetranslate(t *testing.T, path, text string) string {
 	t.Helper()
@@ -1041,10 +1041,7 @@ func faultRetranslate(t *testing.T, path, text string) string {
 	if err := json.Unmarshal(orig, &msgs); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := msgs["page.heading"]; !ok {
-		t.Fatalf("%s has no page.heading", path)
-	}
-	msgs["page.heading"] = json.RawMessage(`{"other": "` + text + `"}`)
+	msgs["page.help"] = json.RawMessage(`{"other": "` + text + `"}`)
 	changed, err := json.MarshalIndent(msgs, "", "  ")
 	if err != nil {
 		t.Fatal(err)

@@ -83,7 +83,7 @@ func brokenLocales(t *testing.T) string {
 		}
 	}
 	ti := "{\n" +
-		"  \"page.heading\": {\n    \"other\": \"ነጻን ምስጢራውን ሓገዝ\"\n  },\n" + // line 2
+		"  \"page.help\": {\n    \"other\": \"ሓገዝን ምኽርን\"\n  },\n" + // line 2
 		"  \"page.intro\": {\n    \"other\": \"You are not in trouble for reading this. Open a section to read more.\"\n  },\n" + // line 5
 		"  \"emergency.silent\": {\n    \"other\": \"\u202e{{.Number}} ደውሉ\"\n  }\n" + // line 8
 		"}\n"
@@ -137,7 +137,7 @@ func TestI18nMissingOnlyPasses(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "active.ti.json")); err != nil {
 		t.Fatal(err)
 	}
-	de := "{\n  \"page.heading\": {\n    \"other\": \"Kostenlose, vertrauliche Hilfe\"\n  },\n" +
+	de := "{\n  \"page.help\": {\n    \"other\": \"Hilfe und Rat\"\n  },\n" +
 		"  \"exit.button\": {\n    \"other\": \"Jetzt verlassen\"\n  }\n}\n"
 	if err := os.WriteFile(filepath.Join(dir, "active.de.json"), []byte(de), 0o644); err != nil {
 		t.Fatal(err)

@@ -74,7 +74,7 @@ var newCountryTexts = map[string]map[string]string{
 	"rights.ie-recovery.p2":           {"description": "Rights topic text (Ireland).", "other": "You do not have to help the Gardai during this time."},
 	"helpline.kind.confidential-line": {"description": "What a helpline does.", "other": "Tell the police something in confidence."},
 	"helpline.kind.migrant-support":   {"description": "What a helpline does.", "other": "Advice for migrants in Cork."},
-	"report.lead":                     {"description": "First sentence of the rights section.", "other": "You decide, in Ireland too."},
+	"page.intro":                      {"description": "One sentence under the main heading.", "other": "You are not in trouble for reading this, in Ireland too."},
 }
 
 func writeNewCountry(t *testing.T) (dir, cfg, texts string) {
@@ -142,10 +142,10 @@ func TestNewCountryFromData(t *testing.T) {
 			continue
 		}
 		missing := strings.Join(l.Missing, " ")
-		// The deployment changed report.lead's English: the translation
+		// The deployment changed page.intro's English: the translation
 		// that the binary has is stale now.
-		if !slices.Contains(l.Stale, "report.lead") {
-			t.Errorf("ar: report.lead is not reported stale: %v", l.Stale)
+		if !slices.Contains(l.Stale, "page.intro") {
+			t.Errorf("ar: page.intro is not reported stale: %v", l.Stale)
 		}
 		for _, want := range []string{"rights.ie-recovery.p1", "helpline.kind.migrant-support"} {
 			if !strings.Contains(missing, want) {
@@ -167,7 +167,7 @@ func TestNewCountryFromData(t *testing.T) {
 		"Time to recover (Ireland)", "You can get 60 days to recover and think.", "You do not have to help the Gardai",
 		"Tell the police something in confidence.", "Garda Confidential Line", "tel:1800666111",
 		"Local help in Cork", "Cork Migrant Centre", "Advice for migrants in Cork.", "tel:0210000000",
-		"You decide, in Ireland too.",
+		"You are not in trouble for reading this, in Ireland too.",
 	} {
 		if !strings.Contains(en, want) {
 			t.Errorf("/C0RK7/en lacks %q", want)

@@ -67,10 +67,10 @@ func TestTranslatingAddLanguage(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := map[string]string{
-		"page.heading": `{"other": "Msaada wa bure na wa siri"}`,
-		"exit.button":  `{"other": "Ondoka sasa"}`,
-		"action.call":  `{"other": "Piga simu"}`,
-		"exit.status":  `{"one": "Bonyeza Shift mara {{.Count}} zaidi ili kuondoka", "other": "Bonyeza Shift mara {{.Count}} zaidi ili kuondoka"}`,
+		"page.help":   `{"other": "Msaada na ushauri"}`,
+		"exit.button": `{"other": "Ondoka sasa"}`,
+		"action.call": `{"other": "Piga simu"}`,
+		"exit.status": `{"one": "Bonyeza Shift mara {{.Count}} zaidi ili kuondoka", "other": "Bonyeza Shift mara {{.Count}} zaidi ili kuondoka"}`,
 	}
 	for id := range msgs {
 		if text, ok := done[id]; ok {
@@ -160,7 +160,7 @@ func TestTranslatingAddLanguage(t *testing.T) {
 		t.Fatal("section 5 no longer names http://localhost:8080/K7Q2M/sw")
 	}
 	page := waitPage(t, "http://"+addr+"/K7Q2M/sw", &logs)
-	if !strings.Contains(page, `<html lang="sw" dir="ltr">`) || !strings.Contains(page, "Msaada wa bure na wa siri") {
+	if !strings.Contains(page, `<html lang="sw" dir="ltr">`) || !strings.Contains(page, "Msaada na ushauri") {
 		t.Errorf("/K7Q2M/sw is not the Swahili page:\n%.600s", page)
 	}
 	menu := waitPage(t, "http://"+addr+"/K7Q2M", &logs)
