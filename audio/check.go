@@ -17,6 +17,7 @@ const (
 	KindPlaceholder = "audio-placeholder" // warning: a computer voice
 	KindDraft       = "audio-draft"       // info: awaits a reviewer
 	KindUnknown     = "audio-unknown"     // warning: no such section on the pages
+	KindDigits      = "audio-digits"      // warning or info: numbers cannot be spoken
 )
 
 // Section is one recordable section: its key and the message IDs it reads.
@@ -81,10 +82,16 @@ func Check(r *lang.Report, s *Set, cat *lang.Catalog, sections []Section) {
 					Explain: fmt.Sprintf("a draft recording by %s; a second speaker listens and sets status = \"reviewed\" in %s", orSomeone(rec.By), rec.Manifest)})
 			}
 		}
+		if len(sections) > len(missing) {
+			checkDigits(lr.Tag, s, add)
+		}
 		if s != nil {
 			keys := slices.Sorted(maps.Keys(s.recs[lr.Tag]))
 			for _, key := range keys {
 				rec := s.recs[lr.Tag][key]
+				if IsDigit(key) {
+					continue
+				}
 				if !slices.ContainsFunc(sections, func(sec Section) bool { return sec.Key == key }) {
 					add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindUnknown, File: rec.Manifest, Line: rec.Line,
 						Explain: "[" + key + "]: a recording of a section these pages do not have; remove it or check the section's name (`waymark audio script --lang TAG` lists them)"})
@@ -105,4 +112,32 @@ func orSomeone(by string) string {
 		return "a volunteer"
 	}
 	return by
+}
+
+// checkDigits reports, for a language that has recordings, whether its
+// recordings can say the region's numbers: the ten digits recorded and
+// usable. Without them the emergency and helpline recordings stop before
+// the numbers, which a person who cannot read then does not hear.
+func checkDigits(tag string, s *Set, add func(lang.Problem)) {
+	file := "audio/" + tag + "/" + ManifestName
+	var missing []string
+	for _, sec := range DigitSections() {
+		rec := s.Get(tag, sec.Key)
+		switch {
+		case rec == nil:
+			missing = append(missing, strings.TrimPrefix(sec.Key, DigitPrefix))
+		case rec.Err != nil:
+			add(lang.Problem{Severity: lang.SeverityError, Kind: KindBroken, File: rec.File,
+				Explain: fmt.Sprintf("recording of %q (%s:%d): %v", sec.Key, rec.Manifest, rec.Line, rec.Err)})
+		}
+	}
+	switch {
+	case len(missing) == 10:
+		add(lang.Problem{Severity: lang.SeverityInfo, Kind: KindDigits, File: file,
+			Explain: "no recordings of the digits 0 to 9, so the emergency and helpline recordings cannot say the numbers; record each digit as you would say it in a phone number (`waymark audio script --lang " + tag + " --section digit.0`, then digit.1 ... digit.9)"})
+	case len(missing) > 0:
+		add(lang.Problem{Severity: lang.SeverityWarning, Kind: KindDigits, File: file,
+			Explain: fmt.Sprintf("digits %s are not recorded, so recordings say no number that has one of them; record them (`waymark audio script --lang %s --section digit.%s`)",
+				strings.Join(missing, ", "), tag, missing[0])})
+	}
 }

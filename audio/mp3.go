@@ -40,6 +40,7 @@ type frame struct {
 	channels   int
 	length     int // bytes, header included
 	samples    int // per channel
+	bitrate    int // the header's bit-rate index
 }
 
 // header reads one Layer III frame header at b[0:4].
@@ -58,7 +59,7 @@ func header(b []byte) (frame, error) {
 	if si == 3 {
 		return frame{}, fmt.Errorf("reserved sample rate")
 	}
-	f := frame{version: version, sampleRate: sampleRates[version][si], channels: 2}
+	f := frame{version: version, sampleRate: sampleRates[version][si], channels: 2, bitrate: bi}
 	if b[3]>>6 == 3 {
 		f.channels = 1
 	}

@@ -63,6 +63,9 @@ type Locale struct {
 	localizer *i18n.Localizer
 	// english is the source locale, which T falls back to.
 	english *Locale
+	// withheld are stale translations whose numbers no longer match the
+	// English (withholdStaleNumbers): pages show English there.
+	withheld map[string]bool
 }
 
 // Draft reports whether the translation still awaits a native speaker.
@@ -194,8 +197,46 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
 		loc.english = c.locales[Source]
 	}
+	c.withholdStaleNumbers()
 	return c, errs
 }
+
+// withholdStaleNumbers keeps every stale translation whose numbers differ
+// from the current English off the pages. When English changes a number
+// (a period of 30 days becomes 60, a deployment's text gives a new
+// number), the translations made from the old English still say the old
+// one: showing them would state a wrong fact, and refusing the whole site
+// until every language is updated would take the right English away from
+// everyone. So the page shows English for that message, and the
+// translators' report lists it as stale. A current translation (or one
+// whose source is unknown) with other numbers is a mistake, not a change
+// of English: Check makes it an error.
+func (c *Catalog) withholdStaleNumbers() {
+	en := c.locales[Source]
+	for _, loc := range c.locales {
+		if loc == en {
+			continue
+		}
+		for id, m := range loc.Messages {
+			src := en.Messages[id]
+			if src == nil {
+				continue
+			}
+			h := m.SourceHash()
+			if h == "" || h == Hash(src.Desc, src.Forms["other"]) || numbersAgree(m, src) {
+				continue
+			}
+			if loc.withheld == nil {
+				loc.withheld = map[string]bool{}
+			}
+			loc.withheld[id] = true
+		}
+	}
+}
+
+// Withheld reports whether a stale translation of a message is kept off
+// the pages because its numbers no longer match the English.
+func (l *Locale) Withheld(id string) bool { return l.withheld[id] }
 
 func boolInt(b bool) int {
 	if b {

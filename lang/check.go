@@ -329,11 +329,18 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 			p := at
 			p.Severity, p.Kind = SeverityWarning, KindStale
 			p.Explain = fmt.Sprintf("the English text or description changed after this was translated: compare with English and update the translation, then record it as current: waymark i18n --write-canonical DIR --updated %s:%s (or use goi18n merge: TRANSLATING.md, section 6)", loc.ID, m.ID)
+			if loc.Withheld(m.ID) {
+				p.Explain = fmt.Sprintf("the English changed a number (English now has %s; this translation has %s), so the page shows English here until the translation is updated. %s",
+					listNumbers(Numbers(src.msg.Forms["other"])), listNumbers(Numbers(m.Forms["other"])), p.Explain)
+			}
 			lr.add(p)
 		}
 		checkForms(lr, loc, m, src)
 		for _, form := range sortedForms(m.Forms) {
 			checkText(lr, m, form, src, false)
+			if !loc.Withheld(m.ID) {
+				checkNumbers(lr, m, form, src)
+			}
 		}
 		checkScript(lr, loc, m, src)
 	}

@@ -23,7 +23,7 @@ const checkEnglish = `{
   },
   "emergency.silent": {
     "description": "Advice. {{.Number}} is the emergency number.",
-    "other": "If you cannot speak: call {{.Number}} from a mobile."
+    "other": "If you cannot speak: call {{.Number}} from a mobile, then press 55."
   },
   "online.firefox.title": {
     "description": "Browser name as a sub-heading. Keep 'Firefox'.",
@@ -140,6 +140,14 @@ func TestCheck(t *testing.T) {
 			lang.KindMissing, "page.intro", lang.SeverityWarning, false, ""},
 		{"stale hash", "nl", `{"action.call": {"hash": "sha1-0123456789abcdef0123456789abcdef01234567", "other": "Bellen"}}`,
 			lang.KindStale, "action.call", lang.SeverityWarning, false, ""},
+		{"number changed", "ar", `{"emergency.silent": "إذا كنت لا تستطيع الكلام: اتصل بالرقم {{.Number}} من هاتف محمول، ثم اضغط 555."}`,
+			lang.KindNumbers, "emergency.silent", lang.SeverityError, true, "English has 55; this translation has 555"},
+		{"number dropped", "nl", `{"emergency.silent": "Kunt u niet praten: bel {{.Number}} vanaf een mobiel."}`,
+			lang.KindNumbers, "emergency.silent", lang.SeverityError, true, "English has 55; this translation has no number"},
+		{"number added", "nl", `{"page.intro": "U zit niet in de problemen. Bel 112."}`,
+			lang.KindNumbers, "page.intro", lang.SeverityError, true, "English has no number; this translation has 112"},
+		{"native digits changed", "fa", "{\"emergency.silent\": \"اگر نمی\u200cتوانید حرف بزنید: با {{.Number}} زنگ بزنید و ۵۶ را فشار دهید.\"}",
+			lang.KindNumbers, "emergency.silent", lang.SeverityError, true, "this translation has 56"},
 		{"Eastern Arabic digits", "fa", "{\"emergency.silent\": \"اگر نمی\u200cتوانید حرف بزنید: با {{.Number}} زنگ بزنید و ۵۵ را فشار دهید.\"}",
 			lang.KindDigits, "emergency.silent", lang.SeverityWarning, false, ""},
 	}
@@ -189,7 +197,10 @@ func TestCheckAllows(t *testing.T) {
 		{"all six Arabic forms", "ar", `{"exit.status": {"zero": "اضغط {{.Count}} مرة", "one": "اضغط مرة أخرى", "two": "اضغط مرتين", "few": "اضغط {{.Count}} مرات", "many": "اضغط {{.Count}} مرة", "other": "اضغط {{.Count}} مرة"}}`},
 		{"Chinese with an English gloss", "zh-Hans", `{"page.intro": "阅读本页不会给你带来麻烦（not in trouble）。"}`},
 		{"placeholders and digits only", "nl", `{"emergency.silent": "Bel {{.Number}}: 55."}`},
-		{"a less-than sign before a digit", "nl", `{"page.intro": "U zit niet in de problemen als u < 18 bent."}`},
+		{"a less-than sign before a digit", "nl", `{"emergency.silent": "Bel {{.Number}} vanaf een mobiel en druk dan <55."}`},
+		{"a number in Arabic-Indic digits", "ar", `{"emergency.silent": "إذا كنت لا تستطيع الكلام: اتصل بالرقم {{.Number}} من هاتف محمول، ثم اضغط ٥٥."}`},
+		{"a number in Devanagari digits", "hi", `{"emergency.silent": "अगर आप बोल नहीं सकते: मोबाइल से {{.Number}} पर कॉल करें, फिर ५५ दबाएँ।"}`},
+		{"a number repeated as a gloss", "nl", `{"emergency.silent": "Kunt u niet praten: bel {{.Number}} vanaf een mobiel en druk dan 55 (press 55)."}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -409,5 +420,57 @@ func TestDeclaredCounts(t *testing.T) {
 	_, err := lang.Load(fstest.MapFS{"active.en.json": {Data: []byte(checkEnglish)}, "counts.toml": {Data: []byte("\n\"exit.status\" = [1, -2]\n")}})
 	if err == nil || !strings.Contains(err.Error(), "counts.toml:2") {
 		t.Errorf("bad counts.toml: %v", err)
+	}
+}
+
+func TestNumbers(t *testing.T) {
+	tests := []struct {
+		text string
+		want []string
+	}{
+		{"Press 55 when asked.", []string{"55"}},
+		{"Call {{.Number}} and press 55.", []string{"55"}},
+		{"Open 24/7, 09:00 to 17:00.", []string{"24", "7", "09", "00", "17", "00"}},
+		{"اضغط ٥٥", []string{"55"}}, // Arabic-Indic
+		{"۳۰ روز", []string{"30"}},  // Persian
+		{"धारा ४५", []string{"45"}}, // Devanagari
+		{"১২ মাস", []string{"12"}},  // Bengali
+		{"๓๐ วัน", []string{"30"}},  // Thai
+		{"section 45 of the Act 2015", []string{"45", "2015"}},
+		{"no numbers here", nil},
+		{"{{.Count}} times", nil},
+	}
+	for _, tt := range tests {
+		if got := lang.Numbers(tt.text); !slices.Equal(got, tt.want) {
+			t.Errorf("Numbers(%q) = %q, want %q", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestStaleNumbersWithheld: when English changes a number, a translation
+// made from the old English is not an error (the deployment keeps
+// running) but its old number never reaches a page: the page shows the
+// English there, and the report says why.
+func TestStaleNumbersWithheld(t *testing.T) {
+	const old = `{"emergency.silent": {"hash": "sha1-0123456789abcdef0123456789abcdef01234567", "other": "Kunt u niet praten: bel {{.Number}} en druk dan 56."},
+ "page.intro": {"hash": "sha1-0123456789abcdef0123456789abcdef01234567", "other": "U zit niet in de problemen."}}`
+	cat := checkCatalog(t, "active.nl.json", old, "")
+	r := cat.Check(nil)
+	lr := r.Language("nl")
+	if lr.Errors != 0 {
+		t.Errorf("a stale translation is an error: %v", lr.Problems)
+	}
+	p := find(lr, lang.KindStale, "emergency.silent")
+	if p == nil || !strings.Contains(p.Explain, "English now has 55; this translation has 56") {
+		t.Errorf("stale problem does not name the numbers: %v", p)
+	}
+	nl, _ := cat.Locale("nl")
+	got := string(must(nl.T("emergency.silent", "Number", lang.LTR("999"))))
+	if !strings.Contains(got, "press 55") || strings.Contains(got, "56") {
+		t.Errorf("page shows %q, want the English with 55", got)
+	}
+	// A stale translation whose numbers still agree is shown as it is.
+	if got := string(must(nl.T("page.intro"))); got != "U zit niet in de problemen." {
+		t.Errorf("page.intro = %q", got)
 	}
 }

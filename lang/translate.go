@@ -135,7 +135,7 @@ func (l *Locale) translate(id string, count any, kv []any) (template.HTML, error
 // *TranslateError.
 func (l *Locale) localize(id string, data map[string]any, count any) (s string, fallback bool, err error) {
 	loc := l
-	if !l.Has(id) && l.english != nil && l.english != l {
+	if (!l.Has(id) || l.withheld[id]) && l.english != nil && l.english != l {
 		loc, fallback = l.english, true
 	}
 	if !loc.Has(id) {

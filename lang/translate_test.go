@@ -58,7 +58,7 @@ func TestFallbackMarkedEnglish(t *testing.T) {
 		t.Errorf("own message = %q", got)
 	}
 	got := string(must(ar.T("emergency.silent", "Number", lang.LTR("999"))))
-	want := `<span lang="en" dir="ltr">If you cannot speak: call <bdi dir="ltr">999</bdi> from a mobile.</span>`
+	want := `<span lang="en" dir="ltr">If you cannot speak: call <bdi dir="ltr">999</bdi> from a mobile, then press 55.</span>`
 	if got != want {
 		t.Errorf("fallback = %q, want %q", got, want)
 	}

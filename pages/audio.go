@@ -35,7 +35,62 @@ func (d *PageData) Listen(section string) *Listen {
 	if rec == nil || rec.Err != nil || rec.TextHash != audio.TextHash(d.L, sec.IDs) {
 		return nil
 	}
+	if spoken := s.withNumbers(rec, d.spokenNumbers(section)); spoken != nil {
+		rec = spoken
+	}
 	return &Listen{L: d.L, Section: section, URL: "/audio/" + d.L.ID + "/" + rec.Name, Placeholder: rec.Placeholder()}
+}
+
+// spokenNumbers are the numbers a section's recording goes on to say, in
+// the order the page shows them (helplines in their groups, each line's
+// call and text numbers): a person who cannot read must hear the
+// number, not only the text around the button.
+func (d *PageData) spokenNumbers(section string) []string {
+	if d.Region == nil {
+		return nil
+	}
+	var out []string
+	switch section {
+	case "emergency":
+		for _, e := range d.Region.Emergency {
+			out = append(out, e.Number)
+		}
+	case "helplines":
+		for _, g := range d.Groups(d.Region.Helplines) {
+			for _, l := range g.Lines {
+				for _, ch := range l.H.All() {
+					if ch.Dialable() {
+						out = append(out, ch.Number)
+					}
+				}
+			}
+		}
+	}
+	return slices.DeleteFunc(out, func(n string) bool { return n == "" })
+}
+
+// withNumbers returns the recording joined with the digits of numbers,
+// made once per recording and numbers while Build renders (every region's
+// pages), so that no request pays for it and none can tell by its time
+// whether another asked first; later renders (kiosk pages) only look it
+// up. nil: the section alone (no numbers, or digits not recorded).
+func (s *Site) withNumbers(rec *audio.Recording, numbers []string) *audio.Recording {
+	if len(numbers) == 0 {
+		return nil
+	}
+	key := rec.Name + "\x00" + strings.Join(numbers, "\x00")
+	if j, ok := s.spoken[key]; ok || s.offered != nil {
+		return j
+	}
+	j, err := s.Audio.WithNumbers(rec, numbers)
+	if err != nil {
+		s.spokenErrs = append(s.spokenErrs, err)
+	}
+	if s.spoken == nil {
+		s.spoken = map[string]*audio.Recording{}
+	}
+	s.spoken[key] = j
+	return j
 }
 
 // section records a section the templates name and returns its messages.
@@ -91,6 +146,16 @@ func (s *Site) offer() {
 			}
 		}
 	}
+	for _, j := range s.spoken {
+		if j == nil {
+			continue
+		}
+		if u := "/audio/" + j.Lang + "/" + j.Name; s.offered[u] == nil {
+			s.offered[u] = j
+			s.audioPaths = append(s.audioPaths, u)
+		}
+	}
+	slices.Sort(s.audioPaths)
 }
 
 // AudioPaths lists the URL of every recording the pages offer, for the

@@ -120,6 +120,10 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 		return nil, nil, nil, err
 	}
 	audio.Check(report, rec, cat, s.Sections)
+	for _, err := range s.spokenErrs {
+		report.Add(lang.Source, lang.Problem{Severity: lang.SeverityWarning, Kind: audio.KindDigits,
+			Explain: "a recording cannot say its numbers: " + err.Error()})
+	}
 	s.Report = report
 	return s, cat, report, nil
 }

@@ -44,6 +44,10 @@ type Site struct {
 	readOrder     map[string]int              // where each message first shows on the English pages (audio.SectionIDs)
 	offered       map[string]*audio.Recording // by URL path
 	audioPaths    []string
+	// spoken are the recordings joined with a region's numbers, by
+	// recording and numbers (withNumbers); spokenErrs why some could not be.
+	spoken     map[string]*audio.Recording
+	spokenErrs []error
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int

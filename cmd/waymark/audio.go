@@ -56,7 +56,7 @@ func addAudioFlags(fs interface {
 }, data *dataFlags) audioFlags {
 	return audioFlags{data: data,
 		lang:    fs.String("lang", "", "the recording's language tag (ti, ar, zh-Hans)"),
-		section: fs.String("section", "", "the section: emergency, helplines, signs, report, online or rights.<topic>")}
+		section: fs.String("section", "", "the section: emergency, helplines, signs, report, online or rights.<topic>; digit.0 to digit.9 for the digits that recordings say numbers with")}
 }
 
 // load reads the site whose texts the recording reads. Without --locales
@@ -102,6 +102,9 @@ func (a audioFlags) find(s *pages.Site) (audio.Section, error) {
 		}
 		return audio.Section{}, fmt.Errorf("--lang %q: not one of the site's languages (%s)", *a.lang, strings.Join(tags, ", "))
 	}
+	if audio.IsDigit(*a.section) {
+		return audio.Section{Key: *a.section}, nil
+	}
 	i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == *a.section })
 	if i < 0 {
 		return audio.Section{}, fmt.Errorf("--section %q: not a section of these pages; they have: %s", *a.section, sectionKeys(s))
@@ -129,6 +132,7 @@ func runAudioScript(args []string, stdout, stderr io.Writer) error {
 	}
 	if *a.section == "" {
 		fmt.Fprintln(stdout, sectionKeys(s))
+		fmt.Fprintln(stdout, "digits, so that recordings can say phone numbers: digit.0, digit.1, ... digit.9")
 		return nil
 	}
 	sec, err := a.find(s)
@@ -136,6 +140,11 @@ func runAudioScript(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	loc, _ := s.Locale(*a.lang)
+	if audio.IsDigit(sec.Key) {
+		fmt.Fprintf(stdout, "# %s, %s: say this one digit, as you say it when you read out a phone number.\n", loc.ID, sec.Key)
+		fmt.Fprintf(stdout, "# The server joins the digits into the numbers the page shows.\n\n%s\n", strings.TrimPrefix(sec.Key, audio.DigitPrefix))
+		return nil
+	}
 	fmt.Fprintf(stdout, "# %s, section %s: read exactly this, calmly, with a short pause between paragraphs.\n", loc.ID, sec.Key)
 	fmt.Fprintf(stdout, "# text hash %s\n\n", audio.TextHash(loc, sec.IDs))
 	for _, p := range audio.Script(loc, sec.IDs) {

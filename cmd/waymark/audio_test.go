@@ -1,11 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -24,6 +26,7 @@ import (
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // speech makes a WAV a volunteer's phone might give: silence, a tone of
@@ -309,19 +312,19 @@ func TestAudioReloadKeepsSiteOnBrokenRecording(t *testing.T) {
 	if first == "" {
 		t.Fatal("the Spanish page offers no emergency recording")
 	}
-	if code, body := faultGet(t, p.url(first)); code != 200 || len(body) < 1000 {
-		t.Fatalf("%s: %d, %d bytes", first, code, len(body))
+	code, good := faultGet(t, p.url(first))
+	if code != 200 || len(good) < 1000 {
+		t.Fatalf("%s: %d, %d bytes", first, code, len(good))
 	}
 
 	mp3 := filepath.Join(texts, "audio", "es", "emergency.mp3")
-	good := mustRead(t, mp3)
 	faultWrite(t, mp3, "not an mp3")
 	p.signal(t, syscall.SIGHUP)
 	p.waitLog(t, regexp.MustCompile(`texts/audio/es/emergency\.mp3: recording of section \\?"emergency\\?"`), 10*time.Second)
 	if got := src(); got != first {
 		t.Errorf("after a broken reload the page offers %q, want the old %q", got, first)
 	}
-	if code, body := faultGet(t, p.url(first)); code != 200 || body != string(good) {
+	if code, body := faultGet(t, p.url(first)); code != 200 || body != good {
 		t.Errorf("after a broken reload %s: %d, %d bytes; want the old recording", first, code, len(body))
 	}
 
@@ -345,4 +348,104 @@ func TestAudioReloadKeepsSiteOnBrokenRecording(t *testing.T) {
 	if err := p.stop(t, 10*time.Second); err != nil {
 		t.Errorf("serve exited with %v", err)
 	}
+}
+
+// TestAudioSaysTheRegionsNumber: a person who cannot read hears the
+// emergency number. A real `waymark serve`: the Arabic emergency recording
+// of the UK page decodes (ffmpeg) to the section plus the digits of 999
+// and 112; after the config's number changes and SIGHUP, the page offers a
+// new file that says the new number and lasts longer by its extra digits.
+func TestAudioSaysTheRegionsNumber(t *testing.T) {
+	dir := t.TempDir()
+	cfg := faultConfig(t, dir, func(s string) string { return s })
+	p := faultStart(t, dir, cfg)
+	srcRE := regexp.MustCompile(`/audio/ar/emergency\.[0-9a-f]{10}\.mp3`)
+	fetch := func() (string, []byte) {
+		t.Helper()
+		_, page := faultGet(t, p.url("/K7Q2M/ar"))
+		src := srcRE.FindString(page)
+		if src == "" {
+			t.Fatal("the Arabic page offers no emergency recording")
+		}
+		code, body := faultGet(t, p.url(src))
+		if code != 200 {
+			t.Fatalf("%s: %d", src, code)
+		}
+		return src, []byte(body)
+	}
+	set, err := audio.Load(lang.Layer{FS: locales.FS(), Name: "locales"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	digit := func(d int) []byte {
+		f, err := audio.Frames(set.Get("ar", audio.DigitKey(d)).Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	says := func(body []byte, digits string) {
+		t.Helper()
+		rest := body
+		for _, d := range digits {
+			i := bytes.Index(rest, digit(int(d-'0')))
+			if i < 0 {
+				t.Fatalf("the recording does not go on to say %s (digit %c missing after what it said before)", digits, d)
+			}
+			rest = rest[i+len(digit(int(d-'0'))):]
+		}
+	}
+	alone := decodedSeconds(t, set.Get("ar", "emergency").Data)
+	src1, body1 := fetch()
+	says(body1, "999112")
+	d1 := decodedSeconds(t, body1)
+	var digits float64
+	for _, d := range "999112" {
+		digits += decodedSeconds(t, set.Get("ar", audio.DigitKey(int(d-'0'))).Data)
+	}
+	if d1 < alone+digits {
+		t.Errorf("the recording lasts %.2f s: the section alone %.2f s plus the digits of 999 and 112 (%.2f s) would be more", d1, alone, digits)
+	}
+
+	// The region's second emergency number changes in the config.
+	faultWrite(t, cfg, strings.Replace(string(site.DemoTOML()), `number = "112"`, `number = "11200"`, 1))
+	p.signal(t, syscall.SIGHUP)
+	var src2 string
+	var body2 []byte
+	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if src2, body2 = fetch(); src2 != src1 {
+			break
+		}
+	}
+	if src2 == src1 {
+		t.Fatal("after the number changed, the page still offers the same recording")
+	}
+	says(body2, "99911200")
+	if d2 := decodedSeconds(t, body2); d2 < d1+2*decodedSeconds(t, set.Get("ar", audio.DigitKey(0)).Data) {
+		t.Errorf("with two more digits the recording lasts %.2f s, before %.2f s", d2, d1)
+	}
+	if code, _ := faultGet(t, p.url(src1)); code != 404 {
+		t.Errorf("the old number's recording answers %d, want 404", code)
+	}
+	if err := p.stop(t, 10*time.Second); err != nil {
+		t.Errorf("serve exited with %v", err)
+	}
+}
+
+// decodedSeconds decodes an MP3 with ffmpeg: the length a phone plays.
+func decodedSeconds(t *testing.T, data []byte) float64 {
+	t.Helper()
+	ffmpeg := realtools.Need(t, "ffmpeg", "ffmpeg")
+	f := filepath.Join(t.TempDir(), "d.mp3")
+	if err := os.WriteFile(f, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd := exec.Command(ffmpeg, "-nostdin", "-v", "error", "-i", f, "-f", "s16le", "-ac", "1", "-ar", "16000", "-")
+	cmd.Stderr = &stderr
+	pcm, err := cmd.Output()
+	if err != nil || stderr.Len() > 0 {
+		t.Fatalf("ffmpeg cannot decode it: %v: %s", err, stderr.String())
+	}
+	return float64(len(pcm)/2) / 16000
 }

@@ -71,6 +71,24 @@ var defects = []defect{
 		want: []string{"active.en.json:2", `"page.intro"`, "{{.Number}} has no value"},
 	},
 	{
+		// A digit is a fact like a placeholder: 55 turned into 555 (a key
+		// that puts nobody through) is refused like a broken placeholder.
+		name:  "number changed in a translation",
+		files: one("active.ar.json", "{\n  \"emergency.silent\": \"إذا كنت لا تستطيع الكلام: اتصل بالرقم {{.Number}} من هاتف محمول، وابق على الخط واستمع. عندما يطلبون منك ذلك، اضغط 555 لكي يتم تحويل مكالمتك إلى الشرطة.\"\n}\n"),
+		want:  []string{"active.ar.json:2", `"emergency.silent"`, "English has 55;", "this translation has 555"},
+	},
+	{
+		// The same for a deployment's own text and its translation.
+		name: "number changed in a deployment's text",
+		files: func(*testing.T) map[string]string {
+			return map[string]string{
+				"active.en.json": "{\n  \"page.intro\": {\n    \"description\": \"One sentence under the main heading.\",\n    \"other\": \"You are not in trouble for reading this. In danger now? Call 999.\"\n  }\n}\n",
+				"active.nl.json": "{\n  \"page.intro\": \"U zit niet in de problemen als u dit leest. Nu in gevaar? Bel 998.\"\n}\n",
+			}
+		},
+		want: []string{"active.nl.json:2", `"page.intro"`, "English has 999;", "this translation has 998"},
+	},
+	{
 		name:       "poster glyph missing",
 		files:      one("active.ar.json", "{\n  \"poster.tear\": \"ڕاوێژی بێبەرامبەر\"\n}\n"),
 		want:       []string{"active.ar.json:2", `"poster.tear"`, "U+0695", "subset.sh"},
