@@ -241,8 +241,15 @@ func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
 	}
 	// The strips' number is the config's choice (strip = true) or its
 	// documented rule, never simply the first line listed.
-	if h := s.Config.StripLine(v); h != nil {
-		sh.Helpline = h.FirstCall()
+	strip := s.Config.StripLine(v)
+	if strip != nil {
+		sh.Helpline = strip.FirstCall()
+	}
+	// "Free, confidential advice" only over a line whose data says it
+	// tells nobody; otherwise the plainer strip label ("Free advice"),
+	// as discreet posters print.
+	if strip == nil || !strip.Confidential() {
+		sh.HeadlineID = "poster.tear"
 	}
 	return sh, nil
 }
