@@ -1,0 +1,237 @@
+package stats
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/waymark/waymark/internal/realtools"
+)
+
+// The PostgreSQL tests share one throwaway server (realtools), each in a
+// database of its own; it is started by the first of them only.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	realtools.StopSharedPostgres()
+	os.Exit(code)
+}
+
+func newPG(t *testing.T) (*realtools.Postgres, string) {
+	t.Helper()
+	pg := realtools.SharedPostgres(t)
+	db := pg.NewDatabase(t)
+	return pg, db
+}
+
+func openPGStats(t *testing.T, url, spill string) *Stats {
+	t.Helper()
+	s, err := OpenPostgres(url, spill)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Disconnect)
+	return s
+}
+
+// TestPostgresCopiesAddUp: copies flushing the same venues at the same
+// time neither lose nor double a count, and reads see the sum.
+func TestPostgresCopiesAddUp(t *testing.T) {
+	pg, db := newPG(t)
+	url := pg.URL("postgres", db)
+	day := time.Date(2026, 3, 14, 12, 0, 0, 0, time.UTC)
+	const copies, rounds, perRound = 4, 20, 50
+	var wg sync.WaitGroup
+	for range copies {
+		s := openPGStats(t, url, "")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range rounds {
+				for range perRound {
+					s.Inc("A", day)
+					s.Inc("B", day)
+				}
+				s.Inc("C", day.AddDate(0, 0, 1))
+				if err := s.Flush(); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	want := map[string]int64{"A": copies * rounds * perRound, "B": copies * rounds * perRound, "C": copies * rounds}
+	for code, n := range want {
+		if got := pg.Query(t, db, `SELECT coalesce(sum(scans), 0) FROM waymark_scans WHERE venue = $1`, code); got != n {
+			t.Errorf("venue %s: database holds %d, want %d", code, got, n)
+		}
+	}
+	r := openPGStats(t, url, "")
+	rows, err := r.Daily("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || rows[0].Code != "A" || rows[0].Count != copies*rounds*perRound || rows[2].Day != "2026-03-15" {
+		t.Errorf("Daily over the database = %v", rows)
+	}
+}
+
+// TestPostgresSmallCountOnTheSum: the rule is applied to the sum over
+// copies, in every read: 2 + 2 = 4 is hidden, 3 + 3 = 6 shown.
+func TestPostgresSmallCountOnTheSum(t *testing.T) {
+	pg, db := newPG(t)
+	url := pg.URL("postgres", db)
+	now := time.Now()
+	yesterday := now.AddDate(0, 0, -1)
+	for range 2 {
+		s := openPGStats(t, url, "")
+		for range 2 {
+			s.Inc("FOUR", yesterday)
+		}
+		for range 3 {
+			s.Inc("SIX", yesterday)
+		}
+		s.Inc("TODAY", now)
+		if err := s.Flush(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := openPGStats(t, url, "")
+	var csv strings.Builder
+	if err := r.WriteCompletedCSV(&csv, "", now, DefaultThreshold); err != nil {
+		t.Fatal(err)
+	}
+	day := LastCompleteDay(now)
+	want := "day,venue,scans\n" + day + ",FOUR,<5\n" + day + ",SIX,6\n"
+	if csv.String() != want {
+		t.Errorf("CSV over PostgreSQL =\n%s\nwant\n%s", csv.String(), want)
+	}
+	totals, err := r.PublishedTotals(now, DefaultThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if totals["FOUR"] != (Total{Exact: 0, Hidden: 1}) || totals["SIX"] != (Total{Exact: 6}) || len(totals) != 2 {
+		t.Errorf("PublishedTotals = %+v", totals)
+	}
+	rows, err := r.CompletedDays([]string{"FOUR", "SIX", "TODAY"}, 7, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Count != 4 || rows[1].Count != 6 {
+		t.Errorf("CompletedDays = %v, want FOUR 4 and SIX 6 (exact sums: the caller applies the rule)", rows)
+	}
+}
+
+// TestPostgresLeastPrivilege: after `waymark stats migrate` by the owner,
+// a role with only SELECT, INSERT and UPDATE counts; on an empty database
+// it says to run the migration.
+func TestPostgresLeastPrivilege(t *testing.T) {
+	pg, db := newPG(t)
+	pg.Exec(t, db, `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'waymark_counter') THEN CREATE ROLE waymark_counter LOGIN; END IF; END $$`,
+		`REVOKE CREATE ON SCHEMA public FROM PUBLIC`)
+	limited := pg.URL("waymark_counter", db)
+	if _, err := OpenPostgres(limited, ""); err == nil || !strings.Contains(err.Error(), "waymark stats migrate") {
+		t.Fatalf("a role that may not create tables, on an empty database: err = %v, want advice to run waymark stats migrate", err)
+	}
+	ctx := context.Background()
+	if from, to, err := Migrate(ctx, pg.URL("postgres", db)); err != nil || from != 0 || to != SchemaVersion {
+		t.Fatalf("Migrate = %d, %d, %v", from, to, err)
+	}
+	if from, to, err := Migrate(ctx, pg.URL("postgres", db)); err != nil || from != to {
+		t.Fatalf("second Migrate = %d, %d, %v; want no change", from, to, err)
+	}
+	pg.Exec(t, db, `GRANT SELECT, INSERT, UPDATE ON waymark_scans, waymark_imports TO waymark_counter`,
+		`GRANT SELECT ON waymark_schema TO waymark_counter`)
+	s := openPGStats(t, limited, "")
+	s.Inc("A", time.Now())
+	s.Inc("A", time.Now())
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	s.Inc("A", time.Now())
+	if err := s.Flush(); err != nil { // the update path
+		t.Fatal(err)
+	}
+	if got := pg.Query(t, db, `SELECT scans FROM waymark_scans WHERE venue = 'A'`); got != 3 {
+		t.Errorf("database holds %d, want 3", got)
+	}
+	// The database holds day, venue and count, nothing else.
+	if got := pg.Query(t, db, `SELECT count(*) FROM information_schema.columns WHERE table_name = 'waymark_scans'`); got != 3 {
+		t.Errorf("waymark_scans has %d columns, want 3 (day, venue, scans)", got)
+	}
+}
+
+// TestPostgresSpillAndImport: counts a copy could not send before it
+// stopped go to a local file, which the next start sends on once; a
+// folder's scans.db is imported once however often it is run.
+func TestPostgresSpillAndImport(t *testing.T) {
+	pg, db := newPG(t)
+	url := pg.URL("postgres", db)
+	dir := t.TempDir()
+
+	// A database that is not there: a socket folder with no server.
+	down, err := OpenPostgres("postgres://postgres@/nowhere?host="+t.TempDir()+"&port=5432", dir)
+	if err == nil {
+		t.Fatal("OpenPostgres with no server: no error")
+	}
+	day := time.Date(2026, 3, 14, 0, 0, 0, 0, time.UTC)
+	for range 7 {
+		down.Inc("SPILL", day)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = down.Run(ctx, time.Hour)
+	down.Disconnect()
+	if err == nil || !strings.Contains(err.Error(), "scans-pending-") {
+		t.Fatalf("Run's last flush with the database down: err = %v, want it to name the spill file", err)
+	}
+	spills, _ := filepath.Glob(filepath.Join(dir, SpillPattern))
+	if len(spills) != 1 {
+		t.Fatalf("spill files: %v", spills)
+	}
+
+	s := openPGStats(t, url, dir)
+	var sent []Imported
+	s.OnSpillSent = func(im Imported) { sent = append(sent, im) }
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if len(sent) != 1 || sent[0].Scans != 7 {
+		t.Errorf("spill files sent: %+v", sent)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, SpillPattern)); len(left) != 0 {
+		t.Errorf("spill files left after sending: %v", left)
+	}
+
+	// A bbolt data folder, imported twice.
+	old := t.TempDir()
+	b, err := Open(old)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		b.Inc("OLD", day)
+	}
+	b.Inc("SPILL", day)
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for run := range 2 {
+		done, err := ImportDir(old, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(done) != 1 || done[0].Already != (run == 1) {
+			t.Errorf("import run %d: %+v", run+1, done)
+		}
+	}
+	for code, want := range map[string]int64{"OLD": 5, "SPILL": 8} {
+		if got := pg.Query(t, db, `SELECT scans FROM waymark_scans WHERE venue = $1`, code); got != want {
+			t.Errorf("%s: database holds %d, want %d", code, got, want)
+		}
+	}
+}
