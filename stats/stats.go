@@ -83,7 +83,8 @@ type Stats struct {
 	OnSpillSent func(Imported)
 
 	// OnRecovered, if set, is called when a write succeeds after failed
-	// ones, with the number of (day, venue) counts it wrote.
+	// ones, with the number of (day, venue) counts it wrote. Like the
+	// other callbacks it runs during Flush and must not call s.
 	OnRecovered func(counts int)
 }
 

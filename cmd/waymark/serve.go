@@ -220,8 +220,10 @@ func openScans(scans, dataDir string, log *slog.Logger) (*stats.Stats, error) {
 		waiting, _ := st.Waiting()
 		log.Error("writing scan counts; they wait in memory and are retried with back-off", "error", err, "waiting_counts", waiting)
 	}
+	// The callbacks run under the Stats lock: they must not call it.
+	where := st.Path()
 	st.OnRecovered = func(n int) {
-		log.Info("scan counts written again after a failure", "counts", n, "to", st.Path())
+		log.Info("scan counts written again after a failure", "counts", n, "to", where)
 	}
 	st.OnReopen = func(path string) {
 		log.Info("scan counts file usable again; counts kept in memory written to it", "path", path)
