@@ -306,6 +306,19 @@ func TestScansStatsOverPostgres(t *testing.T) {
 		}
 	}
 
+	// A backup of the database is the sums, in scans.db's format.
+	backup := filepath.Join(t.TempDir(), stats.FileName)
+	if code := run(context.Background(), []string{"backup", "--scans", url, "-o", backup}, &out, &errb); code != 0 {
+		t.Fatalf("waymark backup --scans exited %d: %s", code, errb.String())
+	}
+	copied, err := stats.OpenReadOnly(filepath.Dir(backup))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot := copied.Totals(); tot["H9XD2"] != 6 || tot["K7Q2M"] != 4 {
+		t.Errorf("backup of the database holds %v, want H9XD2 6 and K7Q2M 4", tot)
+	}
+
 	// A bbolt data folder moved in once, however often the import runs.
 	data := filepath.Join(dir, "old")
 	seedScans(t, data, map[string][]int{"S5FJ3": {0, 9}})

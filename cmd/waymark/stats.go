@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -23,7 +24,15 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return runStatsImport(args[1:], stdout, stderr)
 		}
 	}
-	set := flags("stats", " | stats migrate --scans URL | stats import --from DIR --to URL", stderr)
+	set := flags("stats", "", stderr)
+	usage := set.Usage
+	set.Usage = func() {
+		usage()
+		for _, sub := range []*flag.FlagSet{migrateFlags(stderr).set, importFlags(stderr).set} {
+			fmt.Fprintln(stderr)
+			sub.Usage()
+		}
+	}
 	dir := set.String("data-dir", "", "folder holding scans.db (the serve command's --data-dir)")
 	scans := set.String("scans", "", "where the counts are: bbolt:DIR (as --data-dir) or postgres://user:password@host/database (the serve command's --scans)")
 	since := set.String("since", "", "first day to show, YYYY-MM-DD (default: all)")
@@ -80,19 +89,33 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // runStatsMigrate creates or updates the scan counts table in PostgreSQL.
 // The server does it too on start when its role may; this is for a
 // deployment whose server role may only read and write rows.
-func runStatsMigrate(args []string, stdout, stderr io.Writer) error {
+// migrateFlagSet and importFlagSet are the subcommands' flags, which
+// `waymark stats --help` lists too.
+type migrateFlagSet struct {
+	set   *flag.FlagSet
+	scans *string
+}
+
+func migrateFlags(stderr io.Writer) migrateFlagSet {
 	set := flags("stats migrate", "", stderr)
-	scans := set.String("scans", "", "the database: postgres://owner:password@host/database (a role that may create tables)")
-	if _, err := parse(set, args); err != nil {
+	return migrateFlagSet{set, set.String("scans", "", "the database: postgres://owner:password@host/database, as a role that may create tables (the server's role then needs only SELECT, INSERT and UPDATE; docs/deploy.md)")}
+}
+
+// runStatsMigrate creates or updates the scan counts schema in PostgreSQL.
+// The server does it too on start when its role may; this is for a
+// deployment whose server role may only read and write rows.
+func runStatsMigrate(args []string, stdout, stderr io.Writer) error {
+	f := migrateFlags(stderr)
+	if _, err := parse(f.set, args); err != nil {
 		return err
 	}
-	if !stats.IsPostgres(*scans) {
-		set.Usage()
+	if !stats.IsPostgres(*f.scans) {
+		f.set.Usage()
 		return errUsage
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	from, to, err := stats.Migrate(ctx, *scans)
+	from, to, err := stats.Migrate(ctx, *f.scans)
 	if err != nil {
 		return err
 	}
@@ -104,19 +127,29 @@ func runStatsMigrate(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
+type importFlagSet struct {
+	set      *flag.FlagSet
+	from, to *string
+}
+
+func importFlags(stderr io.Writer) importFlagSet {
+	set := flags("stats import", "", stderr)
+	return importFlagSet{set,
+		set.String("from", "", "data folder holding scans.db and/or scans-pending-*.db (stop the server that writes its scans.db first)"),
+		set.String("to", "", "the database: postgres://user:password@host/database")}
+}
+
 // runStatsImport moves a data folder's counts into PostgreSQL, once.
 func runStatsImport(args []string, stdout, stderr io.Writer) error {
-	set := flags("stats import", "", stderr)
-	from := set.String("from", "", "data folder holding scans.db and/or scans-pending-*.db (stop the server that writes it first)")
-	to := set.String("to", "", "the database: postgres://user:password@host/database")
-	if _, err := parse(set, args); err != nil {
+	f := importFlags(stderr)
+	if _, err := parse(f.set, args); err != nil {
 		return err
 	}
-	if *from == "" || !stats.IsPostgres(*to) {
-		set.Usage()
+	if *f.from == "" || !stats.IsPostgres(*f.to) {
+		f.set.Usage()
 		return errUsage
 	}
-	done, err := stats.ImportDir(*from, *to)
+	done, err := stats.ImportDir(*f.from, *f.to)
 	for _, im := range done {
 		if im.Already {
 			fmt.Fprintf(stdout, "%s: already imported, nothing added\n", im.File)
