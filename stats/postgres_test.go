@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/waymark/waymark/internal/realtools"
 )
 
@@ -235,3 +236,107 @@ func TestPostgresSpillAndImport(t *testing.T) {
 		}
 	}
 }
+
+// sqlBlocks returns docs/deploy.md's ```sql blocks, in order.
+func sqlBlocks(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../docs/deploy.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var blocks []string
+	parts := strings.Split(string(b), "```sql\n")
+	for _, p := range parts[1:] {
+		end := strings.Index(p, "\n```")
+		if end < 0 {
+			t.Fatal("docs/deploy.md: unclosed sql block")
+		}
+		blocks = append(blocks, p[:end+1])
+	}
+	return blocks
+}
+
+// statements splits SQL into statements, without comment lines.
+func statements(sql string) []string {
+	var lines []string
+	for _, l := range strings.Split(sql, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			lines = append(lines, l)
+		}
+	}
+	var out []string
+	for _, s := range strings.Split(strings.Join(lines, "\n"), ";") {
+		if s = strings.TrimSpace(s); s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// TestPostgresDeployDocSQL follows docs/deploy.md's PostgreSQL set-up as
+// written: the superuser's roles and database, `waymark stats migrate` as
+// the owner (whose schema is the one the guide prints), the grants; then
+// the servers' role counts and may not create a table.
+func TestPostgresDeployDocSQL(t *testing.T) {
+	pg := realtools.SharedPostgres(t)
+	blocks := sqlBlocks(t)
+	if len(blocks) != 3 {
+		t.Fatalf("docs/deploy.md has %d sql blocks, want 3 (set-up, schema, grants)", len(blocks))
+	}
+	pg.Exec(t, "postgres", `DROP DATABASE IF EXISTS waymark`, `DROP ROLE IF EXISTS waymark_owner`, `DROP ROLE IF EXISTS waymark`)
+	setup, inDB, ok := strings.Cut(blocks[0], `\connect waymark`)
+	if !ok {
+		t.Fatalf("the set-up block does not \\connect waymark:\n%s", blocks[0])
+	}
+	pg.Exec(t, "postgres", statements(setup)...)
+	pg.Exec(t, "waymark", statements(inDB)...)
+
+	owner := pg.URL("waymark_owner", "waymark")
+	if _, _, err := Migrate(context.Background(), owner); err != nil {
+		t.Fatal(err)
+	}
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	var doc, code []string
+	for _, s := range statements(blocks[1]) {
+		doc = append(doc, norm(s))
+	}
+	for _, s := range migrations[0] {
+		code = append(code, norm(s))
+	}
+	if strings.Join(doc, ";") != strings.Join(code, ";") {
+		t.Errorf("docs/deploy.md's schema:\n%s\nis not what waymark stats migrate runs:\n%s", strings.Join(doc, "\n"), strings.Join(code, "\n"))
+	}
+	ctx := context.Background()
+	conn, err := pgxConnect(ctx, owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range statements(blocks[2]) {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+	conn.Close(ctx)
+
+	server := pg.URL("waymark", "waymark")
+	s := openPGStats(t, server, "")
+	s.Inc("DOC", time.Now())
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := pg.Query(t, "waymark", `SELECT scans FROM waymark_scans WHERE venue = 'DOC'`); got != 1 {
+		t.Errorf("database holds %d, want 1", got)
+	}
+	conn, err = pgxConnect(ctx, server)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, s := range []string{`CREATE TABLE elsewhere (a int)`, `DELETE FROM waymark_scans`} {
+		if _, err := conn.Exec(ctx, s); err == nil {
+			t.Errorf("the servers' role may %s", s)
+		}
+	}
+}
+
+func pgxConnect(ctx context.Context, url string) (*pgx.Conn, error) { return pgx.Connect(ctx, url) }
