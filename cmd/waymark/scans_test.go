@@ -168,7 +168,7 @@ func TestScansDatabaseOutage(t *testing.T) {
 		t.Fatal(err)
 	}
 	during := timedScans(t, c, p, "H9XD2", outage)
-	p.waitLog(t, regexp.MustCompile(`writing scan counts.*waiting_counts=1\b`), 30*time.Second)
+	p.waitLog(t, regexp.MustCompile(`writing scan counts.*waiting_counts=[1-9]`), 30*time.Second)
 	if err := pg.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -208,9 +208,9 @@ func TestScansKilledLosesOneInterval(t *testing.T) {
 	p := faultStart(t, dir, cfg, "--scans", pg.URL("postgres", db), "--flush-interval", interval.String(), "--data-dir", filepath.Join(dir, "data"))
 	c := faultClient()
 
-	// Scans for three seconds, each one's end time noted, then SIGKILL.
+	// Scans for four seconds, each one's end time noted, then SIGKILL.
 	var done []time.Time
-	for start := time.Now(); time.Since(start) < 3*time.Second; {
+	for start := time.Now(); time.Since(start) < 4*time.Second; {
 		if err := scan(c, p, "N3VB7"); err != nil {
 			t.Fatal(err)
 		}
@@ -221,14 +221,17 @@ func TestScansKilledLosesOneInterval(t *testing.T) {
 	<-p.done
 
 	got := scansInDB(t, pg, db, "N3VB7")
-	// Everything answered more than one interval (plus a second for the
-	// flush's own transaction on a loaded machine) before the kill was
-	// flushed.
+	// Everything answered more than one interval before the kill was
+	// flushed, give or take the flush's own transaction and a loaded
+	// machine's scheduling (2 s of slack).
 	var mustHave int64
 	for _, d := range done {
-		if d.Before(killed.Add(-interval - time.Second)) {
+		if d.Before(killed.Add(-interval - 2*time.Second)) {
 			mustHave++
 		}
+	}
+	if mustHave == 0 {
+		t.Fatalf("no scan was older than one interval and the slack at the kill (%d scans)", len(done))
 	}
 	if got < mustHave || got > int64(len(done)) {
 		t.Errorf("after SIGKILL the database holds %d of %d scans; those older than one flush interval (%d) must all be there", got, len(done), mustHave)
