@@ -572,8 +572,9 @@ type publishedCache struct {
 // publishedRefresh is how often PublishedTotals re-reads PostgreSQL: other
 // copies add counts of completed days too (scans from before midnight,
 // counts kept through an outage, imports), and this copy's flushes cannot
-// tell when.
-const publishedRefresh = time.Minute
+// tell when. Each re-read walks every completed day of every venue (a
+// campaign's year is millions of rows), so not at every scrape.
+const publishedRefresh = 10 * time.Minute
 
 // versionLocked names the state of the published totals at now. Callers
 // hold mu.
