@@ -211,32 +211,41 @@ func (s *Stats) Waiting() (counts int, scans uint64) {
 	return counts, scans
 }
 
-// pgPrepare makes the database ready for this copy's counts: schema
-// checked (created if the role may), then spill files sent on. Callers
-// hold mu.
+// pgPrepare makes the database ready for this copy's counts: the schema
+// checked, and created or updated if the role may. Callers hold mu.
 func (s *Stats) pgPrepare() error {
-	p := s.pg
 	ctx, cancel := context.WithTimeout(context.Background(), pgSchemaTimeout)
 	defer cancel()
-	if err := p.prepareSchema(ctx); err != nil {
-		return err
-	}
+	return s.pg.prepareSchema(ctx)
+}
+
+// sendSpills sends on the spill files an earlier run left in the data
+// folder (SpillPattern), each once, and removes them. Callers hold mu.
+func (s *Stats) sendSpills() error {
+	p := s.pg
 	if !p.spillsSent && s.dataDir != "" {
 		files, err := filepath.Glob(filepath.Join(s.dataDir, SpillPattern))
 		if err != nil {
 			return err
 		}
+		var errs []error
 		for _, f := range files {
 			res, err := p.importFile(f)
-			if err != nil {
-				return err
+			if err == nil {
+				if err = os.Remove(f); err != nil {
+					err = fmt.Errorf("stats: %s sent on, but: %w", f, err)
+				}
 			}
-			if err := os.Remove(f); err != nil {
-				return fmt.Errorf("stats: %s sent on, but: %w", f, err)
+			if err != nil {
+				errs = append(errs, err)
+				continue
 			}
 			if s.OnSpillSent != nil {
 				s.OnSpillSent(res)
 			}
+		}
+		if len(errs) > 0 {
+			return errors.Join(errs...)
 		}
 	}
 	p.spillsSent = true

@@ -195,17 +195,30 @@ func TestPostgresSpillAndImport(t *testing.T) {
 		t.Fatalf("spill files: %v", spills)
 	}
 
+	// A damaged spill file beside it holds up only itself.
+	bad := filepath.Join(dir, "scans-pending-damaged.db")
+	if err := os.WriteFile(bad, []byte("not a counter file"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	s := openPGStats(t, url, dir)
 	var sent []Imported
 	s.OnSpillSent = func(im Imported) { sent = append(sent, im) }
-	if err := s.Flush(); err != nil {
-		t.Fatal(err)
+	s.Inc("OWN", day)
+	if err := s.Flush(); err == nil || !strings.Contains(err.Error(), bad) {
+		t.Errorf("Flush with a damaged spill file: err = %v, want it named", err)
 	}
 	if len(sent) != 1 || sent[0].Scans != 7 {
 		t.Errorf("spill files sent: %+v", sent)
 	}
-	if left, _ := filepath.Glob(filepath.Join(dir, SpillPattern)); len(left) != 0 {
-		t.Errorf("spill files left after sending: %v", left)
+	if got := pg.Query(t, db, `SELECT coalesce(sum(scans), 0)::bigint FROM waymark_scans WHERE venue = 'OWN'`); got != 1 {
+		t.Errorf("the copy's own count: database holds %d, want 1 despite the damaged spill file", got)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, SpillPattern)); len(left) != 1 || left[0] != bad {
+		t.Errorf("spill files left after sending: %v, want only the damaged one", left)
+	}
+	os.Remove(bad)
+	if err := s.Flush(); err != nil {
+		t.Errorf("Flush once the damaged file is gone: %v", err)
 	}
 
 	// A bbolt data folder, imported twice.

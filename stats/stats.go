@@ -230,7 +230,17 @@ func (s *Stats) Flush() error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	err := s.flushLocked(time.Now())
+	if err == nil && s.pg != nil {
+		// After this copy's own counts, so that a spill file that cannot
+		// be read holds up only itself (named in the error, tried again
+		// at the next flush), never the counts of every later flush.
+		err = s.sendSpills()
+	}
+	return err
+}
+
+func (s *Stats) flushLocked(now time.Time) error {
 	if s.pg != nil {
 		if err := s.pgPrepare(); err != nil {
 			s.failed(now)
