@@ -135,7 +135,7 @@ type importFlagSet struct {
 func importFlags(stderr io.Writer) importFlagSet {
 	set := flags("stats import", "", stderr)
 	return importFlagSet{set,
-		set.String("from", "", "data folder holding scans.db and/or scans-pending-*.db (stop the server that writes its scans.db first)"),
+		set.String("from", "", "data folder holding scans.db and/or scans-pending-*.db (stop the server that writes its scans.db first; each file is given a random import name, which the database remembers, so it must be writable)"),
 		set.String("to", "", "the database: postgres://user:password@host/database")}
 }
 
