@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx, Caddy, wrk and ffmpeg) from Debian's packages, and axe-core from npm.
+# tools, nginx, Caddy, wrk, ffmpeg and PostgreSQL) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +19,9 @@ done
 # Fonts that pages in Ethiopic, Arabic and Chinese need to render in tests.
 [ -e /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] || missing+=(fonts-noto-core)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+# PostgreSQL for the scan counts that many copies share: the tests run
+# throwaway servers with its initdb and pg_ctl, which are not on PATH.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "test.sh: installing ${missing[*]}"

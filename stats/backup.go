@@ -1,6 +1,7 @@
 package stats
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -94,4 +95,55 @@ func checkCopy(path string) error {
 		return fmt.Errorf("stats: the backup does not read back: %w", err)
 	}
 	return nil
+}
+
+// BackupPostgresFile writes every count in the PostgreSQL database at
+// pgURL, the sums over all copies, exact as in the database, to a new
+// counter file at path in scans.db's format, from one consistent read. It
+// is restored with `waymark stats import --from` (a folder where it is
+// named scans.db), and read with `waymark stats --data-dir`. It returns
+// the number of (day, venue) counts written.
+func BackupPostgresFile(pgURL, path string) (int, error) {
+	p, err := openPG(pgURL, false)
+	if err != nil {
+		return 0, err
+	}
+	defer p.pool.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), pgSchemaTimeout)
+	defer cancel()
+	if err := p.checkSchema(ctx); err != nil {
+		return 0, err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return 0, err
+	}
+	tmp.Close()
+	defer os.Remove(tmp.Name())
+	st := &store{path: tmp.Name()}
+	if err := st.with(func(*bolt.DB) error { return nil }); err != nil {
+		return 0, err
+	}
+	n := 0
+	batch := make(map[Key]uint64)
+	err = p.each("", "", func(k Key, c uint64) error {
+		n++
+		batch[k] = c
+		if len(batch) < 100_000 {
+			return nil
+		}
+		err := st.add(batch)
+		clear(batch)
+		return err
+	})
+	if err == nil && len(batch) > 0 {
+		err = st.add(batch)
+	}
+	if err != nil {
+		return n, err
+	}
+	if err := checkCopy(tmp.Name()); err != nil {
+		return n, err
+	}
+	return n, os.Rename(tmp.Name(), path)
 }

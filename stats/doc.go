@@ -18,6 +18,14 @@
 //
 // Counting happens in memory (Counter), which keeps the per-request cost to a
 // map lookup and an atomic add. Stats periodically adds the pending counts to
-// a bbolt file, <data-dir>/scans.db, or keeps them in memory only when no data
-// directory is configured (demo mode).
+// a bbolt file, <data-dir>/scans.db, or to a PostgreSQL table that several
+// copies of the server share (postgres.go), or keeps them in memory only when
+// no data directory is configured (demo mode).
+//
+// Everything that shows counts outside the process reads them through one
+// of two calls, which return the sums over every copy: CompletedDays (exact
+// counts per venue per completed day; the caller applies Display, Total or
+// TotalOf) and PublishedTotals (per-venue totals with the small-count rule
+// already applied per day). DailyFor and WriteCompletedCSV serve the staff
+// page and its CSV the same way.
 package stats

@@ -38,7 +38,15 @@ type Row struct {
 // Stats is safe for concurrent use.
 type Stats struct {
 	counter *Counter
-	store   *store // nil in memory-only mode
+	store   backend // nil in memory-only mode, or while a file is unusable
+
+	// memOnly is set when there is nowhere to flush to (the demo).
+	memOnly bool
+	// pg is the store when it is PostgreSQL (also in store). Its schema
+	// is checked (and created if the role may) before the first write;
+	// spill files left by a copy that stopped while the database was down
+	// are sent on before its own counts (see postgres.go).
+	pg *pgStore
 
 	// OnFlushError, if set before Run is called, receives the errors of
 	// periodic flushes. A failed flush keeps its counts in memory and they
@@ -69,6 +77,15 @@ type Stats struct {
 	// OnReopen, if set, is called when a file that could not be used
 	// (OpenRetrying) has been opened after all.
 	OnReopen func(path string)
+
+	// OnSpillSent, if set, is called when a spill file left by an earlier
+	// run (SpillPattern) has been sent on to PostgreSQL and removed.
+	OnSpillSent func(Imported)
+
+	// OnRecovered, if set, is called when a write succeeds after failed
+	// ones, with the number of (day, venue) counts it wrote. Like the
+	// other callbacks it runs during Flush and must not call s.
+	OnRecovered func(counts int)
 }
 
 // Retry back-off after a failed open or write: 1 s, doubling, up to
@@ -89,6 +106,7 @@ const (
 func Open(dataDir string) (*Stats, error) {
 	s := &Stats{counter: NewCounter()}
 	if dataDir == "" {
+		s.memOnly = true
 		return s, nil
 	}
 	st, err := openStore(dataDir, false)
@@ -140,7 +158,7 @@ func (s *Stats) Path() string {
 	defer s.mu.Unlock()
 	switch {
 	case s.store != nil:
-		return s.store.path
+		return s.store.where()
 	case s.dataDir != "":
 		return filepath.Join(s.dataDir, FileName)
 	}
@@ -207,12 +225,28 @@ func (s *Stats) Dropped() uint64 {
 // A file that could not be opened (OpenRetrying) is opened again here. A
 // failure sets the back-off that Run follows for its next attempt.
 func (s *Stats) Flush() error {
-	if s.dataDir == "" {
-		return nil // memory only; dataDir never changes
+	if s.memOnly {
+		return nil // never changes
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	err := s.flushLocked(time.Now())
+	if err == nil && s.pg != nil {
+		// After this copy's own counts, so that a spill file that cannot
+		// be read holds up only itself (named in the error, tried again
+		// at the next flush), never the counts of every later flush.
+		err = s.sendSpills()
+	}
+	return err
+}
+
+func (s *Stats) flushLocked(now time.Time) error {
+	if s.pg != nil {
+		if err := s.pgPrepare(); err != nil {
+			s.failed(now)
+			return err
+		}
+	}
 	if s.store == nil {
 		if err := s.reopen(); err != nil {
 			s.openErr = err
@@ -233,6 +267,9 @@ func (s *Stats) Flush() error {
 		s.counter.restore(pending)
 		s.failed(now)
 		return err
+	}
+	if s.backoff != 0 && s.OnRecovered != nil {
+		s.OnRecovered(len(pending))
 	}
 	s.backoff, s.retryAt = 0, time.Time{}
 	// Published totals change only when a completed day's count does
@@ -275,7 +312,7 @@ func (s *Stats) Run(ctx context.Context, interval time.Duration) error {
 		select {
 		case <-ctx.Done():
 			err := s.Flush()
-			if err == nil || s.dataDir == "" {
+			if err == nil || s.memOnly {
 				return err
 			}
 			return s.rescue(err)
@@ -316,29 +353,49 @@ func (s *Stats) rescue(cause error) error {
 	if len(pending) == 0 {
 		return cause
 	}
+	pattern := RescuePattern
+	if s.pg != nil {
+		pattern = SpillPattern
+	}
 	var errs []error
 	for _, dir := range []string{s.dataDir, os.TempDir()} {
-		f, err := os.CreateTemp(dir, RescuePattern)
+		path, err := writeCountsFile(dir, pattern, pending)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		path := f.Name()
-		f.Close()
-		st := &store{path: path}
-		err = st.with(func(*bolt.DB) error { return nil }) // initialise
-		if err == nil {
-			err = st.add(pending)
-		}
-		if err != nil {
-			os.Remove(path)
-			errs = append(errs, err)
-			continue
+		if s.pg != nil {
+			return fmt.Errorf("%w; the %d scan counts not yet sent were saved to %s: the next start with --data-dir %s sends them on, or run `waymark stats import --from %s --to URL`",
+				cause, len(pending), path, filepath.Dir(path), filepath.Dir(path))
 		}
 		return fmt.Errorf("%w; the scan counts not yet written were saved to %s instead", cause, path)
 	}
 	s.counter.restore(pending)
 	return fmt.Errorf("%w; the scan counts not yet written could not be saved anywhere either (%w)", cause, errors.Join(errs...))
+}
+
+// writeCountsFile writes counts to a fresh counter file in dir named after
+// pattern, with its import name already set, and returns its path.
+func writeCountsFile(dir, pattern string, counts map[Key]uint64) (string, error) {
+	f, err := os.CreateTemp(dir, pattern)
+	if err != nil {
+		return "", err
+	}
+	path := f.Name()
+	f.Close()
+	st := &store{path: path}
+	err = st.with(func(*bolt.DB) error { return nil }) // initialise
+	if err == nil {
+		err = st.add(counts)
+	}
+	if err == nil {
+		_, err = st.importID()
+	}
+	if err != nil {
+		os.Remove(path)
+		return "", err
+	}
+	return path, nil
 }
 
 // Daily returns the scans per venue per day for since <= day <= until
@@ -477,19 +534,9 @@ func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, thre
 // it looks each (day, code) up instead of walking every venue's rows, so
 // a page of 50 venues costs the same with 100 or 100,000 venues.
 func (s *Stats) DailyFor(codes []string, since, until string) ([]Row, error) {
-	first, err := time.Parse(DayLayout, since)
-	if err != nil {
-		return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
-	}
-	last, err := time.Parse(DayLayout, until)
-	if err != nil {
-		return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", until)
-	}
-	var keys []Key
-	for d := unixDay(first); d <= unixDay(last); d++ {
-		day := dayString(d)
-		for _, c := range codes {
-			keys = append(keys, Key{Day: day, Code: c})
+	for _, d := range []string{since, until} {
+		if _, err := time.Parse(DayLayout, d); err != nil {
+			return nil, fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", d)
 		}
 	}
 	want := make(map[string]bool, len(codes))
@@ -500,7 +547,7 @@ func (s *Stats) DailyFor(codes []string, since, until string) ([]Row, error) {
 	counts := make(map[Key]uint64)
 	s.mu.Lock()
 	if s.store != nil {
-		err := s.store.get(keys, func(k Key, n uint64) {
+		err := s.store.getFor(codes, since, until, func(k Key, n uint64) {
 			counts[k] = saturatingAdd(counts[k], n)
 		})
 		if err != nil {
@@ -527,10 +574,26 @@ func (s *Stats) DailyFor(codes []string, since, until string) ([]Row, error) {
 // a day ends or a flush adds counts, and /metrics may be scraped every few
 // seconds.
 type publishedCache struct {
-	day       string
-	gen       uint64
+	version   string
 	threshold int
 	totals    map[string]Total
+}
+
+// publishedRefresh is how often PublishedTotals re-reads PostgreSQL: other
+// copies add counts of completed days too (scans from before midnight,
+// counts kept through an outage, imports), and this copy's flushes cannot
+// tell when. Each re-read walks every completed day of every venue (a
+// campaign's year is millions of rows), so not at every scrape.
+const publishedRefresh = 10 * time.Minute
+
+// versionLocked names the state of the published totals at now. Callers
+// hold mu.
+func (s *Stats) versionLocked(now time.Time) string {
+	v := LastCompleteDay(now) + "/" + strconv.FormatUint(s.gen, 10)
+	if s.pg != nil {
+		v += "/" + strconv.FormatInt(now.UnixNano()/int64(publishedRefresh), 10)
+	}
+	return v
 }
 
 // PublishedVersion names the state of PublishedTotals at now: while it is
@@ -543,20 +606,23 @@ func (s *Stats) PublishedVersion(now time.Time) (version string, ok bool) {
 	if s.store == nil {
 		return "", false
 	}
-	return LastCompleteDay(now) + "/" + strconv.FormatUint(s.gen, 10), true
+	return s.versionLocked(now), true
 }
 
 // PublishedTotals returns each venue's total over every completed UTC day,
 // each day counted with the small-count rule (see Total). It is what
 // /metrics shows. Venues without a scan on a completed day are absent.
+// With PostgreSQL each day's count is the sum over every copy, so the rule
+// is applied to the sum, as on the staff pages.
 func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total, error) {
 	day := LastCompleteDay(now)
 	s.mu.Lock()
 	c := s.published
+	version := s.versionLocked(now)
 	// Only a flush (gen) or a new day changes the totals when counts go to
 	// a file. In memory-only mode nothing is flushed, so gen cannot say
 	// when yesterday's last counts arrived: recompute (small demo data).
-	fresh := c.totals != nil && c.day == day && c.gen == s.gen && c.threshold == threshold && s.store != nil
+	fresh := c.totals != nil && c.version == version && c.threshold == threshold && s.store != nil
 	s.mu.Unlock()
 	if fresh {
 		return c.totals, nil
@@ -572,7 +638,35 @@ func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total,
 		return nil, err
 	}
 	s.mu.Lock()
-	s.published = publishedCache{day: day, gen: s.gen, threshold: threshold, totals: totals}
+	s.published = publishedCache{version: version, threshold: threshold, totals: totals}
 	s.mu.Unlock()
 	return totals, nil
+}
+
+// CompletedDays is the one read of counts for what leaves the process
+// (staff pages, reports, /metrics): the scans per venue per completed UTC
+// day, for the last days completed days (all of them when days <= 0) and
+// for codes (every venue when codes is nil). With PostgreSQL each count is
+// the sum over every copy of the server; this copy's counts not yet
+// flushed are added in. The counts are exact: apply the small-count rule
+// (Display, Total, TotalOf) to them, on these sums, before showing any.
+func (s *Stats) CompletedDays(codes []string, days int, now time.Time) ([]Row, error) {
+	last := LastCompleteDay(now)
+	since := ""
+	if days > 0 {
+		since = dayString(unixDay(now) - int64(days))
+	}
+	if codes != nil && since != "" {
+		return s.DailyFor(codes, since, last)
+	}
+	rows, err := s.Daily(since, last)
+	if err != nil || codes == nil {
+		return rows, err
+	}
+	// Every day of a few venues: a walk, not a look-up per day.
+	want := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		want[c] = true
+	}
+	return slices.DeleteFunc(rows, func(r Row) bool { return !want[r.Code] }), nil
 }

@@ -1,7 +1,9 @@
 package stats
 
 import (
+	"crypto/rand"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -273,8 +275,25 @@ func (s *store) touch(now time.Time) error {
 	return nil
 }
 
-// get calls fn for each of keys that has a stored count.
-func (s *store) get(keys []Key, fn func(Key, uint64)) error {
+// getFor calls fn for the stored count of each of codes on each day from
+// since through until (both given), looking each (day, code) up instead of
+// walking every venue's rows.
+func (s *store) getFor(codes []string, since, until string, fn func(Key, uint64)) error {
+	first, err := time.Parse(DayLayout, since)
+	if err != nil {
+		return fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
+	}
+	last, err := time.Parse(DayLayout, until)
+	if err != nil {
+		return fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", until)
+	}
+	var keys []Key
+	for d := unixDay(first); d <= unixDay(last); d++ {
+		day := dayString(d)
+		for _, c := range codes {
+			keys = append(keys, Key{Day: day, Code: c})
+		}
+	}
 	return s.view(func(db *bolt.DB) error {
 		err := db.View(func(tx *bolt.Tx) error {
 			b := tx.Bucket(scansBucket)
@@ -299,6 +318,41 @@ func (s *store) get(keys []Key, fn func(Key, uint64)) error {
 		}
 		return nil
 	})
+}
+
+// where names the file for logs and the staff page.
+func (s *store) where() string { return s.path }
+
+// importIDKey holds a random name for the file's counts, set the first
+// time they are imported into PostgreSQL (see ImportDir): the database
+// remembers the names it has taken, so a second import adds nothing.
+var importIDKey = []byte("import-id")
+
+// importID returns the file's import name, creating one if it has none.
+func (s *store) importID() (string, error) {
+	var id string
+	err := s.withMode(false, func(db *bolt.DB) error {
+		return db.Update(func(tx *bolt.Tx) error {
+			meta := tx.Bucket(metaBucket)
+			if meta == nil {
+				return errors.New("missing meta bucket")
+			}
+			if v := meta.Get(importIDKey); len(v) > 0 {
+				id = string(v)
+				return nil
+			}
+			var b [16]byte
+			if _, err := rand.Read(b[:]); err != nil {
+				return err
+			}
+			id = hex.EncodeToString(b[:])
+			return meta.Put(importIDKey, []byte(id))
+		})
+	})
+	if err != nil {
+		return "", fmt.Errorf("stats: name %s for import: %w", s.path, err)
+	}
+	return id, nil
 }
 
 // each calls fn for every stored count with since <= day <= until, in key

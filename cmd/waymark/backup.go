@@ -16,9 +16,18 @@ import (
 func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	set := flags("backup", "", stderr)
 	dir := set.String("data-dir", "", "folder holding scans.db (the serve command's --data-dir)")
+	scans := set.String("scans", "", "copy the counts of this PostgreSQL database (postgres://…, the serve command's --scans) instead: the sums over every copy, into a file in scans.db's format (restore with `waymark stats import`)")
 	out := set.String("o", "", "file to write the copy to (restore: stop the server, copy it to DATA-DIR/scans.db, start)")
 	if _, err := parse(set, args); err != nil {
 		return err
+	}
+	if stats.IsPostgres(*scans) && *out != "" {
+		n, err := stats.BackupPostgresFile(*scans, *out)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s: %d counts per venue per day, a consistent copy of the database's\n", *out, n)
+		return nil
 	}
 	if *dir == "" || *out == "" {
 		set.Usage()

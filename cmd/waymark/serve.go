@@ -29,7 +29,7 @@ import (
 type serveConfig struct {
 	addr, adminAddr, baseURL string
 	data                     *dataFlags
-	dataDir                  string
+	dataDir, scans           string
 	flushEvery               time.Duration
 	dev, hsts                bool
 	logLevel                 string
@@ -49,7 +49,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.BoolVar(&c.hsts, "hsts", false, "send Strict-Transport-Security on the public listener (see docs/privacy.md before enabling)")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error; no level logs personal data")
 	fs.StringVar(&c.dataDir, "data-dir", "", "folder for the scan counts file (default: waymark-data beside --config; the demo and --dev keep counts in memory; \"off\" keeps them in memory only)")
-	fs.DurationVar(&c.flushEvery, "flush-interval", stats.DefaultFlushInterval, "how often scan counts are written to disk; a crash loses at most this much")
+	fs.StringVar(&c.scans, "scans", "", "where scan counts are added up: bbolt:DIR (a file in DIR, the default with --data-dir) or postgres://user:password@host/database, shared by every copy of the server (docs/scaling.md)")
+	fs.DurationVar(&c.flushEvery, "flush-interval", stats.DefaultFlushInterval, "how often scan counts are written to disk or the database; a crash loses at most this much")
 	c.tls.register(fs)
 	if _, err := parse(fs, args); err != nil {
 		return err
@@ -97,15 +98,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Counting is for staff; help pages must not depend on it. An unusable
 	// file is tried again with back-off, and what cannot reach it by
 	// shutdown is saved to a fresh file beside it.
-	st, err := stats.OpenRetrying(dataDir(c.dataDir, c.data.config, c.dev))
+	st, err := openScans(c.scans, dataDir(c.dataDir, c.data.config, c.dev), log)
 	if err != nil {
-		log.Error("scan counts file unusable; counting in memory and trying the file again with back-off (at shutdown the counts go to a new file beside it)", "error", err)
+		return err
 	}
 	st.ExpectVenues(len(s.Config.Venues))
-	st.OnFlushError = func(err error) { log.Error("writing scan counts", "error", err) }
-	st.OnReopen = func(path string) {
-		log.Info("scan counts file usable again; counts kept in memory written to it", "path", path)
-	}
 	metrics := handlers.NewMetrics(st)
 	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL, KioskBudget: true,
 		Scanned: func(code string) { st.Inc(code, time.Now()) }})
@@ -151,6 +148,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := <-flushed; err != nil {
 			log.Error("writing scan counts at shutdown", "error", err)
 		}
+		st.Disconnect()
 	}()
 
 	reload := func(why string) {
@@ -188,6 +186,52 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+}
+
+// openScans opens where the scan counts go (--scans, else the bbolt file
+// in dataDir) for the server. Counting is for staff; help pages must not
+// depend on it: an unusable file or a database that is down is tried again
+// with back-off while counts wait in memory, and what cannot reach it by
+// shutdown is saved to a local file (see stats.Run). Only a --scans value
+// that cannot be read stops the start.
+func openScans(scans, dataDir string, log *slog.Logger) (*stats.Stats, error) {
+	dir, pgURL, err := stats.ParseScans(scans, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	var st *stats.Stats
+	if pgURL != "" {
+		st, err = stats.OpenPostgres(pgURL, dataDir)
+		if st == nil {
+			return nil, err
+		}
+		if err != nil {
+			log.Error("scan counts database not usable yet; counting in memory and trying again with back-off", "error", err)
+		}
+	} else {
+		st, err = stats.OpenRetrying(dir)
+		if err != nil {
+			log.Error("scan counts file unusable; counting in memory and trying the file again with back-off (at shutdown the counts go to a new file beside it)", "error", err)
+		}
+	}
+	// Only counts of (day, venue) pairs are logged, never scans: a number
+	// of scans logged at each retry would date them.
+	st.OnFlushError = func(err error) {
+		waiting, _ := st.Waiting()
+		log.Error("writing scan counts; they wait in memory and are retried with back-off", "error", err, "waiting_counts", waiting)
+	}
+	// The callbacks run under the Stats lock: they must not call it.
+	where := st.Path()
+	st.OnRecovered = func(n int) {
+		log.Info("scan counts written again after a failure", "counts", n, "to", where)
+	}
+	st.OnReopen = func(path string) {
+		log.Info("scan counts file usable again; counts kept in memory written to it", "path", path)
+	}
+	st.OnSpillSent = func(im stats.Imported) {
+		log.Info("scan counts saved at an earlier shutdown sent on to the database", "file", im.File, "counts", im.Counts, "already_there", im.Already)
+	}
+	return st, nil
 }
 
 // isLoopback reports whether a listen address only accepts local clients.

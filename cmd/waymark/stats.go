@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,17 +16,38 @@ import (
 // them: completed UTC days only, small counts hidden, and totals that add
 // up only what the days show (docs/privacy.md).
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "migrate":
+			return runStatsMigrate(args[1:], stdout, stderr)
+		case "import":
+			return runStatsImport(args[1:], stdout, stderr)
+		}
+	}
 	set := flags("stats", "", stderr)
+	usage := set.Usage
+	set.Usage = func() {
+		usage()
+		for _, sub := range []*flag.FlagSet{migrateFlags(stderr).set, importFlags(stderr).set} {
+			fmt.Fprintln(stderr)
+			sub.Usage()
+		}
+	}
 	dir := set.String("data-dir", "", "folder holding scans.db (the serve command's --data-dir)")
+	scans := set.String("scans", "", "where the counts are: bbolt:DIR (as --data-dir) or postgres://user:password@host/database (the serve command's --scans)")
 	since := set.String("since", "", "first day to show, YYYY-MM-DD (default: all)")
 	csv := set.Bool("csv", false, "print CSV (day,venue,scans) instead of a table")
 	threshold := set.Int("threshold", stats.DefaultThreshold, "show counts below this as \"fewer than N\" (at least 5)")
 	if _, err := parse(set, args); err != nil {
 		return err
 	}
-	if *dir == "" {
+	if *dir == "" && *scans == "" {
 		set.Usage()
 		return errUsage
+	}
+	folder, pgURL, err := stats.ParseScans(*scans, *dir)
+	if err != nil {
+		return err
 	}
 	if *since != "" {
 		if _, err := time.Parse(stats.DayLayout, *since); err != nil {
@@ -35,13 +57,22 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *threshold < stats.DefaultThreshold {
 		return fmt.Errorf("--threshold %d: counts below %d are always hidden (docs/privacy.md); a higher threshold hides more", *threshold, stats.DefaultThreshold)
 	}
-	st, err := stats.OpenReadOnly(*dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		fmt.Fprintf(stderr, "no scans recorded yet in %s\n", *dir)
-		return nil
-	}
-	if err != nil {
-		return err
+	var st *stats.Stats
+	if pgURL != "" {
+		st, err = stats.OpenPostgresReadOnly(pgURL)
+		if err != nil {
+			return err
+		}
+		defer st.Disconnect()
+	} else {
+		st, err = stats.OpenReadOnly(folder)
+		if errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stderr, "no scans recorded yet in %s\n", folder)
+			return nil
+		}
+		if err != nil {
+			return err
+		}
 	}
 	// Today is left out, as everywhere counts leave the process: a count
 	// that moves during the day, read often, dates each scan.
@@ -53,4 +84,78 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	return stats.WriteTable(stdout, rows, *threshold)
+}
+
+// runStatsMigrate creates or updates the scan counts table in PostgreSQL.
+// The server does it too on start when its role may; this is for a
+// deployment whose server role may only read and write rows.
+// migrateFlagSet and importFlagSet are the subcommands' flags, which
+// `waymark stats --help` lists too.
+type migrateFlagSet struct {
+	set   *flag.FlagSet
+	scans *string
+}
+
+func migrateFlags(stderr io.Writer) migrateFlagSet {
+	set := flags("stats migrate", "", stderr)
+	return migrateFlagSet{set, set.String("scans", "", "the database: postgres://owner:password@host/database, as a role that may create tables (the server's role then needs only SELECT, INSERT and UPDATE; docs/deploy.md)")}
+}
+
+// runStatsMigrate creates or updates the scan counts schema in PostgreSQL.
+// The server does it too on start when its role may; this is for a
+// deployment whose server role may only read and write rows.
+func runStatsMigrate(args []string, stdout, stderr io.Writer) error {
+	f := migrateFlags(stderr)
+	if _, err := parse(f.set, args); err != nil {
+		return err
+	}
+	if !stats.IsPostgres(*f.scans) {
+		f.set.Usage()
+		return errUsage
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	from, to, err := stats.Migrate(ctx, *f.scans)
+	if err != nil {
+		return err
+	}
+	if from == to {
+		fmt.Fprintf(stdout, "scan counts schema already at version %d\n", to)
+	} else {
+		fmt.Fprintf(stdout, "scan counts schema migrated from version %d to %d\n", from, to)
+	}
+	return nil
+}
+
+type importFlagSet struct {
+	set      *flag.FlagSet
+	from, to *string
+}
+
+func importFlags(stderr io.Writer) importFlagSet {
+	set := flags("stats import", "", stderr)
+	return importFlagSet{set,
+		set.String("from", "", "data folder holding scans.db and/or scans-pending-*.db (stop the server that writes its scans.db first; each file is given a random import name, which the database remembers, so it must be writable)"),
+		set.String("to", "", "the database: postgres://user:password@host/database")}
+}
+
+// runStatsImport moves a data folder's counts into PostgreSQL, once.
+func runStatsImport(args []string, stdout, stderr io.Writer) error {
+	f := importFlags(stderr)
+	if _, err := parse(f.set, args); err != nil {
+		return err
+	}
+	if *f.from == "" || !stats.IsPostgres(*f.to) {
+		f.set.Usage()
+		return errUsage
+	}
+	done, err := stats.ImportDir(*f.from, *f.to)
+	for _, im := range done {
+		if im.Already {
+			fmt.Fprintf(stdout, "%s: already imported, nothing added\n", im.File)
+		} else {
+			fmt.Fprintf(stdout, "%s: %d counts (%d scans) added\n", im.File, im.Counts, im.Scans)
+		}
+	}
+	return err
 }

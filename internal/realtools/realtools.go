@@ -1,7 +1,8 @@
 // Package realtools finds and runs the real external programs that
 // Waymark's tests use to check its output: zbarimg reads the QR codes,
 // rsvg-convert rasterises the SVGs, poppler (pdffonts, pdftotext, pdfinfo,
-// pdftoppm) reads the PDFs and nginx serves the static export.
+// pdftoppm) reads the PDFs, nginx serves the static export and PostgreSQL
+// (postgres.go) holds the scan counts that copies of the server share.
 //
 // Tests check Waymark's output with the programs a phone, a print shop or
 // a web server would use, never with our own decoders: a decoder of ours
