@@ -42,7 +42,9 @@ command -v goi18n >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/goi18n" ] ||
 export PATH="$PATH:$(go env GOPATH)/bin"
 
 go vet ./...
-go test -count=1 ./...
+# Generous per-package timeout: cmd/waymark starts real servers, browsers and
+# PostgreSQL, and a loaded machine must not fail CI by the default 10 minutes.
+go test -count=1 -timeout 40m ./...
 # The packages with shared state run again under the race detector.
 go test -count=1 -race ./stats/ ./qr/ ./handlers/ ./pages/ -run 'Concurren|Race|Scan|Cache|Reload'
 # Each fuzz target runs briefly on top of its seed corpus (testdata/fuzz).
