@@ -22,7 +22,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the public site and the staff listener (the default)", runServe},
-		{"venues", "print one venue a line: code, region, languages, name", runVenues},
+		{"venues", "print one venue a line: code, region, languages, name; `venues import FILE.csv` adds and updates venues from a sheet, `venues export` writes the sheet back with codes", runVenues},
 		{"check", "validate a config file and the locale files", runCheck},
 		{"qr", "write a venue's QR code as SVG or PNG", runQR},
 		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
