@@ -205,4 +205,3 @@ copies = 3
 		t.Errorf("config after the import:\n%s\nwant:\n%s", got, want)
 	}
 }
-
