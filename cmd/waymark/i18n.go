@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
 )
@@ -34,7 +37,16 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if *updated != "" {
 			list = strings.Split(*updated, ",")
 		}
-		changed, err := lang.WriteCanonical(*canonical, list)
+		// A deployment's texts are read over the built-in locales, whose
+		// English most of their translations come from; the built-in
+		// folder itself (the one with locales.go, in the source tree)
+		// stands alone.
+		builtin := isBuiltinLocales(*canonical)
+		var base []lang.Layer
+		if !builtin {
+			base = []lang.Layer{{FS: locales.FS(), Name: "locales"}}
+		}
+		changed, err := lang.WriteCanonical(*canonical, list, base...)
 		if err != nil {
 			return err
 		}
@@ -46,6 +58,15 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	src := from.sources(false)
+	if *canonical != "" {
+		// The report shows the files as just written, not the copies
+		// built into the program (nor a run without them).
+		if isBuiltinLocales(*canonical) {
+			src.Locales = os.DirFS(*canonical)
+		} else if src.LocalesDir == "" {
+			src.LocalesDir = *canonical
+		}
+	}
 	_, cat, report, err := pages.LoadReport(src)
 	if err != nil {
 		return err
@@ -130,4 +151,11 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// isBuiltinLocales reports whether dir is the source of the built-in
+// locales: the folder beside locales.go that embeds them.
+func isBuiltinLocales(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "locales.go"))
+	return err == nil
 }

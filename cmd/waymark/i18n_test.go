@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -207,5 +208,47 @@ func TestCheckIncludesTranslations(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^translations: \d+ languages: 0 errors, \d+ warnings`).MatchString(out) {
 		t.Errorf("no translations summary line:\n%s", out)
+	}
+}
+
+// TestI18nDeploymentOwnLanguage is TRANSLATING.md section 9's French case:
+// a deployment translates the built-in messages into a language of its
+// own (texts/active.fr.json). `i18n --write-canonical texts` records the
+// hashes of the built-in English its translations come from, the report
+// after it shows the files as written, and once the deployment rewords a
+// message, its French is reported stale.
+func TestI18nDeploymentOwnLanguage(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	texts := filepath.Join(t.TempDir(), "texts")
+	os.Mkdir(texts, 0o755)
+	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte(`{"action.call": "Appeler", "action.text": {"other": "Écrire"}}`), 0o644)
+	code, out, errOut := runCLI(t, "i18n", "--write-canonical", texts, "--json")
+	if code != 0 {
+		t.Fatalf("--write-canonical texts: exit %d\n%s", code, errOut)
+	}
+	hashes, _ := os.ReadFile(filepath.Join(texts, "hashes.toml"))
+	if !strings.Contains(string(hashes), `["fr"]`) || !strings.Contains(string(hashes), `"action.call" = "sha1-`) {
+		t.Errorf("hashes.toml records no French:\n%s", hashes)
+	}
+	// The report after writing reads the folder as written: French is
+	// in it, and nothing lacks a hash.
+	var r lang.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	fr := r.Language("fr")
+	if fr == nil || len(fr.NoHash) != 0 || len(fr.Stale) != 0 {
+		t.Fatalf("report after --write-canonical: fr = %+v", fr)
+	}
+
+	// The deployment rewords "action.text": its French is now stale.
+	os.WriteFile(filepath.Join(texts, "active.en.json"), []byte(`{"action.text": {"description": "Label on a button that starts a text message (SMS). One short verb.", "other": "Send a text"}}`), 0o644)
+	_, out, errOut = runCLI(t, "i18n", "--locales", texts, "--json")
+	r = lang.Report{}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if fr := r.Language("fr"); fr == nil || !slices.Equal(fr.Stale, []string{"action.text"}) {
+		t.Errorf("after the English changed, fr stale = %v, want [action.text]", fr)
 	}
 }
