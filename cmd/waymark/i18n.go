@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -26,11 +27,26 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
 	canonical := fs.String("write-canonical", "", "rewrite the locale files of this folder in the exact form goi18n merge writes, and record each translation's source hash in its hashes.toml (TRANSLATING.md, section 6); then report as usual")
 	updated := fs.String("updated", "", "with --write-canonical: tag:id,... of stale translations that were updated outside goi18n, to record as current")
+	toPO := fs.String("to-po", "", "write the translation of the language FILE is named after (ar.po: Arabic) as a gettext PO file, for PO tools (TRANSLATING.md, section 11); then exit")
+	fromPO := fs.String("from-po", "", "with --write-canonical DIR: put the translations of a PO file made by --to-po back into DIR/active.<tag>.json first")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if *updated != "" && *canonical == "" {
 		return fmt.Errorf("--updated needs --write-canonical DIR")
+	}
+	if *fromPO != "" && *canonical == "" {
+		return fmt.Errorf("--from-po needs --write-canonical DIR: the folder whose locale file gets the translations (locales, or a deployment's texts)")
+	}
+	if *toPO != "" {
+		return writePO(from, *toPO)
+	}
+	if *fromPO != "" {
+		tag, err := lang.ReadPO(*fromPO, *canonical)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "read %s into %s\n", *fromPO, filepath.Join(*canonical, "active."+tag+".json"))
 	}
 	if *canonical != "" {
 		var list []string
@@ -158,4 +174,24 @@ func plural(n int, word string) string {
 func isBuiltinLocales(dir string) bool {
 	_, err := os.Stat(filepath.Join(dir, "locales.go"))
 	return err == nil
+}
+
+// writePO writes one language's PO file, its tag taken from the file name
+// (ar.po, texts/fr.po), from the locales as the deployment has them.
+func writePO(from *dataFlags, file string) error {
+	tag := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	src := from.sources(false)
+	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
+	if src.LocalesDir != "" {
+		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
+	}
+	cat, err := lang.LoadLayers(layers...)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := cat.WritePO(&b, tag); err != nil {
+		return fmt.Errorf("--to-po %s: %w (name the file after the language: ar.po)", file, err)
+	}
+	return os.WriteFile(file, b.Bytes(), 0o644)
 }
