@@ -14,6 +14,7 @@ import (
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/site"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -250,5 +251,41 @@ func TestI18nDeploymentOwnLanguage(t *testing.T) {
 	}
 	if fr := r.Language("fr"); fr == nil || !slices.Equal(fr.Stale, []string{"action.text"}) {
 		t.Errorf("after the English changed, fr stale = %v, want [action.text]", fr)
+	}
+}
+
+// TestI18nBrokenMessageOnly: one broken placeholder is one error at its
+// line, not a whole language "broken, 0 %", and not a second, false error
+// in the config that the language "has no locale file".
+func TestI18nBrokenMessageOnly(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	dir := t.TempDir()
+	texts := filepath.Join(dir, "texts")
+	os.Mkdir(texts, 0o755)
+	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte("{\n  \"action.call\": \"Appeler\",\n  \"action.text\": \"Écrire {{.Number\",\n  \"page.heading\": \"Aide gratuite\"\n}\n"), 0o644)
+	cfg := filepath.Join(dir, "waymark.toml")
+	demo := strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "fr", `, 1)
+	os.WriteFile(cfg, []byte(demo), 0o644)
+	code, out, errOut := runCLI(t, "i18n", "--config", cfg, "--locales", texts, "--json")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for the broken message", code)
+	}
+	var r lang.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	fr := r.Language("fr")
+	if fr == nil || fr.Status == "broken" || fr.Errors != 1 || fr.Percent == 0 {
+		t.Fatalf("fr = %+v, want one error and the rest counted", fr)
+	}
+	if p := fr.Problems[0]; p.ID != "action.text" || p.Line != 3 {
+		for _, p := range fr.Problems {
+			if p.Severity == lang.SeverityError && (p.ID != "action.text" || p.Line != 3) {
+				t.Errorf("fr error %+v, want action.text at line 3", p)
+			}
+		}
+	}
+	if en := r.Language("en"); en.Errors != 0 || strings.Contains(out, "has no locale file") {
+		t.Errorf("a false English error: %+v", en.Problems)
 	}
 }
