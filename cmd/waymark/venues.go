@@ -52,7 +52,7 @@ func runVenuesImport(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if from.config == "" {
-		return fmt.Errorf("no --config: the import edits a config file (the embedded demo cannot be edited; `waymark check --help` shows how to start from it)")
+		return fmt.Errorf("no --config: the import edits a config file, and the embedded demo cannot be edited; start from a copy of it (cp site/demo.toml waymark.toml, docs/deploy.md section 3)")
 	}
 	s, err := from.load()
 	if err != nil {
