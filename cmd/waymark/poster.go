@@ -26,7 +26,7 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	baseURL := fs.String("base-url", "", "public origin printed and encoded in the QR code, e.g. https://help.example.org (required)")
 	allowLocal := fs.Bool("allow-local", false, "allow a local --base-url (default http://localhost:8080), for test prints only")
 	discreet := fs.Bool("discreet", false, "neutral headline, and tear-off strips with the short address only (no helpline number)")
-	size := fs.String("size", "A4", "paper size: A5, A4 or A3")
+	size := fs.String("size", "", "paper size: A5, A4 or A3 (default: the venue's paper, else A4)")
 	langs := fs.String("langs", "", "comma-separated languages, in order, at most 6, any letter case (default: the venue's)")
 	out := fs.String("o", "", "output file (default: CODE-SIZE.pdf; - for standard output)")
 	asHTML := fs.Bool("html", false, "write the print-ready HTML instead of a PDF")
@@ -46,7 +46,7 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	sz, err := poster.SizeByName(*size)
+	sz, err := poster.SizeByName(cmp.Or(*size, v.PaperOrDefault()))
 	if err != nil {
 		return err
 	}

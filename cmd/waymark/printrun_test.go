@@ -154,3 +154,26 @@ func TestPostersRefuseUnconfirmed(t *testing.T) {
 		t.Error("a refused run still made its output folder")
 	}
 }
+
+// TestPosterVenuePaper: `waymark poster CODE` prints at the venue's own
+// paper unless --size says otherwise.
+func TestPosterVenuePaper(t *testing.T) {
+	cfg := printRunConfig(t, false, `
+[[venues]]
+code = "K7Q2M"
+name = "Victoria Coach Station"
+region = "uk"
+languages = ["en"]
+paper = "A3"
+`)
+	for _, tt := range []struct{ size, want string }{{"", "@page{size:297mm 420mm}"}, {"A5", "@page{size:148mm 210mm}"}} {
+		args := []string{"poster", "K7Q2M", "--html", "--allow-local", "-o", "-", "--config", cfg}
+		if tt.size != "" {
+			args = append(args, "--size", tt.size)
+		}
+		code, stdout, stderr := cli(t, args...)
+		if code != 0 || !strings.Contains(stdout.String(), tt.want) {
+			t.Errorf("--size %q: exit %d, want %s\n%s", tt.size, code, tt.want, stderr)
+		}
+	}
+}
