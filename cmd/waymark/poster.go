@@ -175,9 +175,9 @@ func printRuns(venues []site.Venue, override *poster.Size) ([]printRun, error) {
 	runs := make([]printRun, len(venues))
 	for i := range venues {
 		v := &venues[i]
-		r := printRun{venue: v, folder: v.Region}
+		r := printRun{venue: v, folder: folderName(v.Region)}
 		if v.Area != "" {
-			r.folder = filepath.Join(v.Region, v.Area)
+			r.folder = filepath.Join(r.folder, folderName(v.Area))
 		}
 		if override != nil {
 			r.size = *override
@@ -194,6 +194,21 @@ func printRuns(venues []site.Venue, override *poster.Size) ([]printRun, error) {
 		return cmp.Or(cmp.Compare(a.venue.Region, b.venue.Region), cmp.Compare(a.venue.Area, b.venue.Area))
 	})
 	return runs, nil
+}
+
+// folderName keeps a region or area ID to a plain folder name: region
+// IDs are free text in the config, and "../x" must not write outside --out.
+func folderName(id string) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' {
+			return r
+		}
+		return '_'
+	}, id)
+	if name == "" {
+		return "_"
+	}
+	return name
 }
 
 // localBase is what --allow-local prints when no --base-url is given.

@@ -205,3 +205,13 @@ copies = 3
 		t.Errorf("config after the import:\n%s\nwant:\n%s", got, want)
 	}
 }
+
+// TestFolderName: a region or area ID never leads a print run outside
+// its folder.
+func TestFolderName(t *testing.T) {
+	for in, want := range map[string]string{"uk": "uk", "north-east": "north-east", "../etc": "___etc", "a/b": "a_b", "": "_"} {
+		if got := folderName(in); got != want {
+			t.Errorf("folderName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
