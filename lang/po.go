@@ -3,10 +3,12 @@ package lang
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -81,7 +83,7 @@ func (c *Catalog) WritePO(w io.Writer, tag string) error {
 	} {
 		fmt.Fprintf(b, "%s\n", poQuote(h+"\n"))
 	}
-	for _, id := range slices.Sorted(mapsKeys(en.Messages)) {
+	for _, id := range slices.Sorted(maps.Keys(en.Messages)) {
 		src := en.Messages[id]
 		m := loc.Messages[id]
 		if tag == Source {
@@ -106,7 +108,7 @@ func (c *Catalog) WritePO(w io.Writer, tag string) error {
 			fmt.Fprintf(b, "msgstr %s\n", poQuote(text))
 			continue
 		}
-		fmt.Fprintf(b, "msgid %s\n", poQuote(cmpOr(src.Forms["one"], src.Forms["other"])))
+		fmt.Fprintf(b, "msgid %s\n", poQuote(cmp.Or(src.Forms["one"], src.Forms["other"])))
 		fmt.Fprintf(b, "msgid_plural %s\n", poQuote(src.Forms["other"]))
 		for i, f := range loc.Plural {
 			text := ""
@@ -117,23 +119,6 @@ func (c *Catalog) WritePO(w io.Writer, tag string) error {
 		}
 	}
 	return b.Flush()
-}
-
-func mapsKeys(m map[string]*Message) func(func(string) bool) {
-	return func(yield func(string) bool) {
-		for k := range m {
-			if !yield(k) {
-				return
-			}
-		}
-	}
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 // poQuote writes s as a PO string.
