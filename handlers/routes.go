@@ -62,6 +62,7 @@ func StaffRouter(s *Staff) *echo.Echo {
 	e.GET("/numbers", s.numbers)
 	e.GET("/stats", s.statsPage)
 	e.GET("/stats.csv", s.statsCSV)
+	e.GET("/quiet", s.quietPage)
 	e.GET("/metrics", echo.WrapHandler(s.metricsHandler()))
 	return e
 }

@@ -180,7 +180,7 @@ func (s *Staff) index(c echo.Context) error {
 		Pager   pager
 	}{Site: ps, BaseURL: s.baseURL, Local: poster.IsLocal(s.baseURL), Sizes: poster.Sizes, Pager: pg}
 	for _, v := range vs {
-		data.Venues = append(data.Venues, staffVenue{Venue: v, ShortURL: poster.ShortURL(s.baseURL, v.Code)})
+		data.Venues = append(data.Venues, staffVenue{Venue: v, ShortURL: poster.ShortURL(s.baseURL, v.Code), Link: venueLink(s.baseURL, v.Code)})
 	}
 	return s.html(c, "staff-index", data)
 }
@@ -188,6 +188,15 @@ func (s *Staff) index(c echo.Context) error {
 type staffVenue struct {
 	*site.Venue
 	ShortURL string
+	// Link is the venue's public page with its scheme: the short address
+	// alone is a relative link on the staff listener (a 404 there) or,
+	// with a local base, one html/template refuses (#ZgotmplZ).
+	Link string
+}
+
+// venueLink is the public address of a venue's page.
+func venueLink(baseURL, code string) string {
+	return strings.TrimRight(baseURL, "/") + "/" + code
 }
 
 func (s *Staff) html(c echo.Context, name string, data any) error {

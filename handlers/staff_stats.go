@@ -3,6 +3,7 @@ package handlers
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -89,4 +90,53 @@ func (s *Staff) statsCSV(c echo.Context) error {
 	h.Set("Content-Disposition", `attachment; filename="waymark-scans.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
 	return s.stats.WriteCompletedCSV(c.Response(), since, time.Now(), s.threshold)
+}
+
+type quietVenue struct {
+	Code, Name, Region, Area string
+}
+
+// quietPage lists the quiet posters: venues whose last completed days
+// (28, or ?days=N) show fewer scans than the small-count threshold, for
+// staff to check that the poster is still up. It lists venues, never a
+// count, and uses only what the day charts already show (stats.Quiet).
+func (s *Staff) quietPage(c echo.Context) error {
+	if s.stats == nil {
+		return echo.NewHTTPError(http.StatusNotFound, "Scan counting is off.")
+	}
+	days := stats.DefaultQuietDays
+	if q := c.QueryParam("days"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > stats.MaxQuietDays {
+			return echo.NewHTTPError(http.StatusBadRequest, "days: a number from 1 to 365")
+		}
+		days = n
+	}
+	ps := s.site()
+	venues := ps.Config.Venues
+	codes := make([]string, len(venues))
+	for i, v := range venues {
+		codes[i] = v.Code
+	}
+	now := time.Now().UTC()
+	quiet, err := s.stats.Quiet(codes, now, days, s.threshold)
+	if err != nil {
+		return err
+	}
+	// A page holds at most this many: a campaign whose counting has just
+	// started is all quiet, and the CLI lists every one.
+	const maxShown = 1000
+	list := make([]quietVenue, 0, min(len(quiet), maxShown))
+	for _, code := range quiet[:min(len(quiet), maxShown)] {
+		v, _ := ps.Config.Venue(code)
+		list = append(list, quietVenue{Code: v.Code, Name: v.Name, Region: v.Region, Area: v.Area})
+	}
+	first, last := stats.QuietWindow(now, days)
+	return s.html(c, "staff-quiet", struct {
+		Venues           []quietVenue
+		Quiet, All, Days int
+		Threshold        int
+		First, Last      string
+		More             int
+	}{list, len(quiet), len(venues), days, s.threshold, first, last, len(quiet) - len(list)})
 }

@@ -17,6 +17,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -679,3 +680,47 @@ type staffDiscard struct {
 func (w *staffDiscard) Header() http.Header         { return w.h }
 func (w *staffDiscard) Write(b []byte) (int, error) { return len(b), nil }
 func (w *staffDiscard) WriteHeader(code int)        { w.status = code }
+
+// TestStaffQuiet: the quiet-posters page lists the venues whose 28
+// completed days show fewer than 5 scans, the same whether they had none
+// or 1 to 4, and no count at all.
+func TestStaffQuiet(t *testing.T) {
+	st, err := stats.Open("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for range 6 {
+		st.Inc("K7Q2M", now.AddDate(0, 0, -2))
+	}
+	for range 4 {
+		st.Inc("R4T8W", now.AddDate(0, 0, -2))
+	}
+	for range 9 {
+		st.Inc("N3VB7", now) // today: not over
+	}
+	h := newStaffRouter(t, StaffOptions{Stats: st})
+	rec := staffGet(h, "/quiet", "", nil)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("/quiet = %d %s", rec.Code, rec.Body)
+	}
+	assertStaffHeaders(t, "/quiet", rec.Header())
+	body := rec.Body.String()
+	row := regexp.MustCompile(`<tr><td><code>([0-9A-Z]+)</code> ([^<]*)</td><td>([a-z]+)</td><td>([a-z]*)</td></tr>`)
+	var listed []string
+	for _, m := range row.FindAllStringSubmatch(body, -1) {
+		listed = append(listed, m[1])
+	}
+	if want := []string{"R4T8W", "N3VB7", "H9XD2", "S5FJ3", "B3RN4"}; !slices.Equal(listed, want) {
+		t.Errorf("quiet venues %v, want %v", listed, want)
+	}
+	if !strings.Contains(body, "5 of 6 venues show fewer than 5 scans in the 28 completed days") {
+		t.Error("no summary line")
+	}
+	if rec := staffGet(h, "/quiet?days=1", "", nil); !strings.Contains(rec.Body.String(), "6 of 6 venues") {
+		t.Errorf("/quiet?days=1: K7Q2M's scans were two days ago, so every venue is quiet")
+	}
+	if rec := staffGet(h, "/quiet?days=x", "", nil); rec.Code != http.StatusBadRequest {
+		t.Errorf("/quiet?days=x = %d", rec.Code)
+	}
+}

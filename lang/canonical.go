@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -78,21 +79,41 @@ func (m *Message) SourceHash() string {
 //
 // It refuses a folder whose files do not load, and messages English lacks
 // (merge would delete them): fix those first.
-func WriteCanonical(dir string, updated []string) ([]string, error) {
-	layer := Layer{FS: os.DirFS(dir), Name: filepath.ToSlash(filepath.Clean(dir))}
-	c, errs := LoadLayersAll(layer)
+//
+// base are the folders dir's files are read over: for a deployment's own
+// texts (--locales), the built-in locales, whose English its translations
+// (a French of its own, say) are mostly made from. Only dir's own files
+// are written, each with only its own messages.
+func WriteCanonical(dir string, updated []string, base ...Layer) ([]string, error) {
+	name := filepath.ToSlash(filepath.Clean(dir))
+	layer := Layer{FS: os.DirFS(dir), Name: name}
+	// The base layers read under names of their own, so that a message
+	// of dir is told from one of the base by its file alone.
+	layers := make([]Layer, 0, len(base)+1)
+	for i, b := range base {
+		layers = append(layers, Layer{FS: b.FS, Name: fmt.Sprintf("\x00base%d", i)})
+	}
+	c, errs := LoadLayersAll(append(layers, layer)...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	en := c.English()
+	own, err := fs.Glob(layer.FS, "active.*.json")
+	if err != nil {
+		return nil, err
+	}
+	ownFile := map[string]bool{}
+	for _, f := range own {
+		ownFile[path.Join(name, f)] = true
+	}
 	fresh := map[string]bool{}
 	for _, u := range updated {
 		tag, id, ok := strings.Cut(u, ":")
 		if !ok || !c.Has(tag) {
 			return nil, fmt.Errorf("--updated %q: want tag:message-id of a language in %s, e.g. ar:page.intro", u, dir)
 		}
-		if loc, _ := c.Locale(tag); !loc.Has(id) {
-			return nil, fmt.Errorf("--updated %q: %s has no message %q", u, loc.File, id)
+		if loc, _ := c.Locale(tag); !loc.Has(id) || !ownFile[loc.Messages[id].File] {
+			return nil, fmt.Errorf("--updated %q: %s has no message %q", u, path.Join(name, "active."+tag+".json"), id)
 		}
 		fresh[u] = true
 	}
@@ -101,8 +122,18 @@ func WriteCanonical(dir string, updated []string) ([]string, error) {
 	hashes := map[string]map[string]string{}
 	for _, tag := range c.IDs() {
 		loc, _ := c.Locale(tag)
+		file := path.Join(name, "active."+tag+".json")
+		if !ownFile[file] {
+			continue
+		}
 		out := map[string]any{}
-		for id, m := range loc.Messages {
+		// In order, so that the first problem named is the same on
+		// every run.
+		for _, id := range slices.Sorted(maps.Keys(loc.Messages)) {
+			m := loc.Messages[id]
+			if m.File != file {
+				continue // the base's, not dir's
+			}
 			src := en.Messages[id]
 			if src == nil {
 				return nil, &FileError{File: m.File, Line: m.Line, ID: id, Problem: "English has no message with this ID: correct or delete it first (goi18n merge would delete it)"}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"sort"
@@ -163,9 +164,9 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 			errs = append(errs, err)
 		}
 		for _, name := range names {
-			loc, err := c.loadFile(layer, name)
-			if err != nil {
-				errs = append(errs, err)
+			loc, ferrs := c.loadFile(layer, name)
+			errs = append(errs, ferrs...)
+			if loc == nil {
 				continue
 			}
 			for id, m := range loc.Messages {
@@ -245,54 +246,73 @@ func boolInt(b bool) int {
 	return 0
 }
 
-func (c *Catalog) loadFile(layer Layer, base string) (*Locale, error) {
+// loadFile reads one locale file. A file that cannot be read at all (not
+// JSON, a bad tag) is one error and no locale. A message that is broken
+// (a placeholder that does not parse, an unknown key) is an error of its
+// own, and only that message is left out: the rest of the file still
+// counts, so the report shows one error at its line rather than a whole
+// language "broken, 0 %" (and the config's "has no locale file" besides).
+// Nothing serves a catalog that came with errors (pages.Load refuses it).
+func (c *Catalog) loadFile(layer Layer, base string) (*Locale, []error) {
 	data, err := fs.ReadFile(layer.FS, base)
 	if err != nil {
-		return nil, err
+		return nil, []error{err}
 	}
 	name := path.Join(layer.Name, base)
 	id := strings.TrimSuffix(strings.TrimPrefix(path.Base(name), "active."), ".json")
 	tag, err := language.Parse(id)
 	if err != nil || tag == language.Und {
-		return nil, &FileError{File: name, Problem: fmt.Sprintf("%q is not a language tag (name files active.<tag>.json, e.g. active.ar.json)", id)}
+		return nil, []error{&FileError{File: name, Problem: fmt.Sprintf("%q is not a language tag (name files active.<tag>.json, e.g. active.ar.json)", id)}}
 	}
 	if tag.String() != id {
-		return nil, &FileError{File: name, Problem: fmt.Sprintf("write the language tag as %q", tag.String())}
+		return nil, []error{&FileError{File: name, Problem: fmt.Sprintf("write the language tag as %q", tag.String())}}
 	}
 	msgs, err := readMessages(name, data)
 	if err != nil {
-		return nil, err
+		return nil, []error{err}
 	}
 	plural := pluralCategories(tag)
 	if len(plural) == 0 {
-		return nil, &FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example fa, not prs)", id)}
+		return nil, []error{&FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example fa, not prs)", id)}}
 	}
+	var errs []error
+	broken := map[string]bool{}
 	for _, m := range msgs {
-		for form, text := range m.Forms {
+		for _, form := range slices.Sorted(maps.Keys(m.Forms)) {
+			text := m.Forms[form]
+			var problem string
 			if !slices.Contains(allForms, form) {
-				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: fmt.Sprintf("unknown key %q (use description, hash, zero, one, two, few, many, other)", form)}
+				problem = fmt.Sprintf("unknown key %q (use description, hash, zero, one, two, few, many, other)", form)
+			} else if trees, err := parse.Parse(m.ID, text, "{{", "}}"); err != nil {
+				problem = "placeholder does not parse: " + cleanTemplateErr(err)
+			} else if bad := templateLogic(trees); bad != "" {
+				problem = fmt.Sprintf("%s is not allowed: use only placeholders such as {{.Number}}", bad)
 			}
-			trees, err := parse.Parse(m.ID, text, "{{", "}}")
-			if err != nil {
-				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: "placeholder does not parse: " + cleanTemplateErr(err)}
-			}
-			if bad := templateLogic(trees); bad != "" {
-				return nil, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: fmt.Sprintf("%s is not allowed: use only placeholders such as {{.Number}}", bad)}
+			if problem != "" {
+				errs = append(errs, &FileError{File: name, Line: m.Line, ID: m.ID, Problem: problem})
+				broken[m.ID] = true
+				break
 			}
 		}
 	}
 	mf, err := i18n.ParseMessageFileBytes(data, name, map[string]i18n.UnmarshalFunc{"json": json.Unmarshal})
 	if err != nil {
-		return nil, &FileError{File: name, Problem: err.Error()}
+		if len(errs) > 0 {
+			return nil, errs // go-i18n refuses the file for the broken message
+		}
+		return nil, []error{&FileError{File: name, Problem: err.Error()}}
 	}
-	if err := c.bundle.AddMessages(tag, mf.Messages...); err != nil {
-		return nil, &FileError{File: name, Problem: err.Error()}
+	good := slices.DeleteFunc(mf.Messages, func(m *i18n.Message) bool { return broken[m.ID] })
+	if err := c.bundle.AddMessages(tag, good...); err != nil {
+		return nil, append(errs, &FileError{File: name, Problem: err.Error()})
 	}
 	byID := make(map[string]*Message, len(msgs))
 	for _, m := range msgs {
-		byID[m.ID] = m
+		if !broken[m.ID] {
+			byID[m.ID] = m
+		}
 	}
-	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, nil
+	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, errs
 }
 
 var allForms = []string{"zero", "one", "two", "few", "many", "other"}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
+	"path"
 	"regexp"
 	"slices"
 	"sort"
@@ -227,6 +228,23 @@ func newLanguageReport(loc *Locale) *LanguageReport {
 	}
 }
 
+// translationFile is the file where a translation of src belongs: the
+// language's file in the folder of src's English, so a deployment's own
+// message is translated in its texts folder; but a built-in message in a
+// language only the deployment has (its French) is translated in the
+// deployment's file of that language. The English locale's file is the
+// built-in one (the first layer's).
+func translationFile(src *source, loc *Locale) string {
+	if src == nil || src.msg.File == "" || loc.english == nil {
+		return loc.File
+	}
+	dir, base := path.Dir(src.msg.File), path.Dir(loc.english.File)
+	if dir == base && path.Dir(loc.File) != base {
+		return loc.File
+	}
+	return path.Join(dir, "active."+loc.ID+".json")
+}
+
 func newSource(m *Message) *source {
 	s := &source{msg: m, hash: Hash(m.Desc, m.Forms["other"]), placeholders: map[string]bool{}}
 	for form, text := range m.Forms {
@@ -284,7 +302,9 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 	for _, id := range order {
 		if _, ok := loc.Messages[id]; !ok {
 			lr.Missing = append(lr.Missing, id)
-			lr.add(Problem{Severity: SeverityWarning, Kind: KindMissing, ID: id,
+			// The translation goes beside its English: a deployment's
+			// own message into its texts folder, not the built-in file.
+			lr.add(Problem{Severity: SeverityWarning, Kind: KindMissing, ID: id, File: translationFile(srcs[id], loc),
 				Explain: "not translated yet: the page shows the English text here"})
 		} else {
 			lr.Translated++
@@ -329,6 +349,12 @@ func checkTranslation(lr *LanguageReport, loc *Locale, order []string, srcs map[
 			p := at
 			p.Severity, p.Kind = SeverityWarning, KindStale
 			p.Explain = fmt.Sprintf("the English text or description changed after this was translated: compare with English and update the translation, then record it as current: waymark i18n --write-canonical DIR --updated %s:%s (or use goi18n merge: TRANSLATING.md, section 6)", loc.ID, m.ID)
+			if f := translationFile(src, loc); path.Dir(f) != path.Dir(m.File) {
+				// The deployment replaced the built-in English: its
+				// translation belongs in the deployment's folder.
+				p.File, p.Line = f, 0
+				p.Explain = fmt.Sprintf("the deployment's English (%s) replaces the built-in text that %s:%d translates: add the translation of its wording to %s", src.msg.File, m.File, m.Line, f)
+			}
 			if loc.Withheld(m.ID) {
 				p.Explain = fmt.Sprintf("the English changed a number (English now has %s; this translation has %s), so the page shows English here until the translation is updated. %s",
 					listNumbers(Numbers(src.msg.Forms["other"])), listNumbers(Numbers(m.Forms["other"])), p.Explain)

@@ -119,8 +119,60 @@ func UsedIDs(assets fs.FS, en *lang.Locale, cfg *site.Config) ([]string, error) 
 			ids = append(ids, numbered(en, prefix)...)
 		}
 	}
+	if cfg != nil {
+		// A deployment is not asked to translate what its pages never
+		// show (the UK's silent-call advice in Ireland).
+		ids = slices.DeleteFunc(ids, func(id string) bool {
+			shown, ok := shownWhen[id]
+			return ok && !shown(cfg)
+		})
+	}
 	sort.Strings(ids)
 	return slices.Compact(ids), nil
+}
+
+// shownWhen are messages the page template shows only for some data:
+// each with the test of whether a config has that data.
+var shownWhen = map[string]func(*site.Config) bool{
+	"emergency.silent":      anyEmergency(func(e *site.Emergency) bool { return e.SilentCall }),
+	"emergency.text":        anyEmergency(func(e *site.Emergency) bool { return e.TextRegistration }),
+	"area.heading":          func(c *site.Config) bool { return len(c.Areas) > 0 },
+	"area.lead":             func(c *site.Config) bool { return len(c.Areas) > 0 },
+	"helpline.free":         anyHelpline(func(h *site.Helpline) bool { return h.Free }),
+	"helpline.interpreters": anyHelpline(func(h *site.Helpline) bool { return h.Interpreters }),
+}
+
+func anyEmergency(f func(*site.Emergency) bool) func(*site.Config) bool {
+	return func(c *site.Config) bool {
+		for _, r := range c.Regions {
+			for i := range r.Emergency {
+				if f(&r.Emergency[i]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+func anyHelpline(f func(*site.Helpline) bool) func(*site.Config) bool {
+	return func(c *site.Config) bool {
+		for _, r := range c.Regions {
+			for i := range r.Helplines {
+				if f(&r.Helplines[i]) {
+					return true
+				}
+			}
+		}
+		for _, a := range c.Areas {
+			for i := range a.Helplines {
+				if f(&a.Helplines[i]) {
+					return true
+				}
+			}
+		}
+		return false
+	}
 }
 
 type idWalker struct {

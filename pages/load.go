@@ -24,6 +24,10 @@ type Sources struct {
 	// active.<tag>.json files whose messages add to and override Locales.
 	// It is read from disk at every load, so a reload sees its edits.
 	LocalesDir string
+	// ConfigData, when set, is the config's text, read instead of the
+	// file at ConfigPath (which still names it): an edit is checked
+	// before it replaces the file (`waymark venues import`).
+	ConfigData []byte
 }
 
 // Load is the one way every command and event (serve, --dev, SIGHUP,
@@ -73,9 +77,12 @@ func LoadReport(src Sources) (*Site, *lang.Catalog, *lang.Report, error) {
 	}
 	var cfg *site.Config
 	var err error
-	if src.ConfigPath == "" {
+	switch {
+	case src.ConfigData != nil:
+		cfg, err = site.Parse(src.ConfigPath, src.ConfigData, cat)
+	case src.ConfigPath == "":
 		cfg, err = site.Demo(cat)
-	} else {
+	default:
 		cfg, err = site.LoadFile(src.ConfigPath, cat)
 	}
 	if err != nil && len(loadErrs) == 0 {

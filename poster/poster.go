@@ -62,6 +62,10 @@ type Options struct {
 	// address only: a helpline number tells anyone who looks it up what
 	// the poster is about.
 	Discreet bool
+	// Draft marks every sheet DRAFT in its top margin: printed while
+	// `waymark check --strict` fails (`waymark posters --draft`), for a
+	// proof, never for a wall.
+	Draft bool
 }
 
 // Block is one language's headline and instruction.
@@ -81,6 +85,7 @@ type Sheet struct {
 	Emergency  string
 	Helpline   string
 	Discreet   bool
+	Draft      bool
 	Tear       *lang.Locale
 	Tears      []struct{}
 }
@@ -214,7 +219,7 @@ func newSheet(s *pages.Site, v *site.Venue, o Options) (*Sheet, error) {
 	if len(locs) == 0 {
 		return nil, fmt.Errorf("venue %s: no language to print", v.Code)
 	}
-	sh := &Sheet{Venue: v, Size: o.Size, Tears: make([]struct{}, o.Size.TearStrips), Discreet: o.Discreet, HeadlineID: "poster.headline"}
+	sh := &Sheet{Venue: v, Size: o.Size, Tears: make([]struct{}, o.Size.TearStrips), Discreet: o.Discreet, Draft: o.Draft, HeadlineID: "poster.headline"}
 	if o.Discreet {
 		// The strips' label ("Free advice") says what the poster offers
 		// without saying to whom.

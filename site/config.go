@@ -23,6 +23,10 @@ type Config struct {
 	// organisations of their own; a venue names its area.
 	Areas  []Area  `toml:"areas"`
 	Venues []Venue `toml:"venues"`
+	// RetiredCodes are codes of venues taken down. They are never given
+	// to a new venue: a poster that still hangs somewhere, or a photo of
+	// one, must not lead to another venue's page or mix its counts.
+	RetiredCodes []string `toml:"retired_codes"`
 
 	// Demo marks a demonstration deployment: its pages say so.
 	Demo bool `toml:"demo"`
@@ -257,8 +261,48 @@ type Venue struct {
 	// returns to the start; "leave" goes to the neutral site.
 	KioskExit string `toml:"kiosk_exit"`
 
+	// The print run (issue 24): what `waymark posters` prints for this
+	// venue, and the field team's own ID for it. These are kept apart
+	// from the kiosk and page settings above.
+	PrintRun
+
 	path string
 }
+
+// PrintRun is a venue's print run and the key of its row in the field
+// team's spreadsheet (`waymark venues import`).
+type PrintRun struct {
+	// Paper is "A5", "A4" or "A3"; empty prints at the default (A4) or
+	// at `waymark posters --size`.
+	Paper string `toml:"paper"`
+	// Copies is how many sheets to print; 0 means one.
+	Copies int `toml:"copies"`
+	// OwnID is the venue's ID in the NGO's own sheet. Re-importing the
+	// sheet matches rows to venues by it (else by name and region), so a
+	// venue keeps its code when its name is corrected.
+	OwnID string `toml:"own_id"`
+}
+
+// Papers are the paper sizes a venue may name.
+var Papers = []string{"A5", "A4", "A3"}
+
+// DefaultPaper is the size of a venue that names none.
+const DefaultPaper = "A4"
+
+// PaperOrDefault is the venue's paper size, or DefaultPaper.
+func (p PrintRun) PaperOrDefault() string {
+	if p.Paper == "" {
+		return DefaultPaper
+	}
+	return p.Paper
+}
+
+// CopiesOrOne is how many sheets to print.
+func (p PrintRun) CopiesOrOne() int { return max(p.Copies, 1) }
+
+// MaxCopies bounds a print run: a typo of 1000 for 10 wastes a lot of
+// paper.
+const MaxCopies = 500
 
 // HasKioskSettings reports whether the config sets up a kiosk at this
 // venue (kiosk_idle or kiosk_exit): its kiosk pages are real, not asked

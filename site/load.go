@@ -232,6 +232,15 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		add(loc.top("default_region"), "default_region %q is not a region", c.DefaultRegion)
 	}
 
+	retired := map[string]bool{}
+	for _, r := range c.RetiredCodes {
+		code, ok := NormalizeCode(r)
+		if !ok {
+			add(loc.top("retired_codes"), "retired_codes: %q is not a code", r)
+		}
+		retired[code] = true
+	}
+	ownIDs := map[string]bool{}
 	c.venueByCode = make(map[string]*Venue)
 	for i := range c.Venues {
 		v := &c.Venues[i]
@@ -270,6 +279,26 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 				add(line("languages"), "venue %q: language %q is not in the site's languages", v.Code, l)
 			}
 		}
+		c.checkPrintRun(v, line, ownIDs, add)
+		if retired[v.Code] {
+			add(line("code"), "venue code %q is retired (retired_codes): give the venue a new code", v.Code)
+		}
+	}
+}
+
+// checkPrintRun checks a venue's paper, copies and own ID.
+func (c *Config) checkPrintRun(v *Venue, line func(string) int, ownIDs map[string]bool, add func(int, string, ...any)) {
+	if v.Paper != "" && !slices.Contains(Papers, v.Paper) {
+		add(line("paper"), "venue %q: paper %q: want \"A5\", \"A4\" or \"A3\"", v.Code, v.Paper)
+	}
+	if v.Copies < 0 || v.Copies > MaxCopies {
+		add(line("copies"), "venue %q: copies %d: from 1 to %d", v.Code, v.Copies, MaxCopies)
+	}
+	if v.OwnID != "" {
+		if ownIDs[v.OwnID] {
+			add(line("own_id"), "venue %q: own_id %q is used twice", v.Code, v.OwnID)
+		}
+		ownIDs[v.OwnID] = true
 	}
 }
 

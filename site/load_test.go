@@ -101,6 +101,10 @@ func TestParseErrors(t *testing.T) {
 		{"names in unknown language", [2]string{`  kind = "slavery"`, `  names = { fa = "x" }` + "\n  kind = \"slavery\""}, `test.toml:17: helpline "Line": names: "fa" is not one of the site's languages`},
 		{"default region", [2]string{`default_region = "uk"`, `default_region = "nl"`}, `test.toml:1: default_region "nl"`},
 		{"wrong type", [2]string{`title = "Travel information"`, `title = 3`}, "test.toml:6:"},
+		{"paper", [2]string{"languages = [\"en\"]\n", "languages = [\"en\"]\npaper = \"a4\"\n"}, `test.toml:28: venue "K7Q2M": paper "a4": want "A5", "A4" or "A3"`},
+		{"copies", [2]string{"languages = [\"en\"]\n", "languages = [\"en\"]\ncopies = 5000\n"}, `test.toml:28: venue "K7Q2M": copies 5000: from 1 to 500`},
+		{"retired code", [2]string{"default_region = \"uk\"", "default_region = \"uk\"\nretired_codes = [\"k7q2m\"]"}, `test.toml:25: venue code "K7Q2M" is retired`},
+		{"own id twice", [2]string{"languages = [\"en\"]\n", "languages = [\"en\"]\nown_id = \"A\"\n[[venues]]\ncode = \"K7Q2N\"\nname = \"x\"\nregion = \"uk\"\nlanguages = [\"en\"]\nown_id = \"A\"\n"}, `venue "K7Q2N": own_id "A" is used twice`},
 		{"duplicate venue", [2]string{"languages = [\"en\"]\n", "languages = [\"en\"]\n[[venues]]\ncode = \"K7Q2M\"\nname = \"x\"\nregion = \"uk\"\nlanguages = [\"en\"]\n"}, `test.toml:29: venue code "K7Q2M" is used twice`},
 	}
 	for _, tt := range tests {

@@ -63,6 +63,10 @@ func WriteCSV(w io.Writer, rows []Row, threshold int) error {
 	return cw.Error()
 }
 
+// NoCompletedScans is what a table of completed days says when it has
+// none with scans.
+const NoCompletedScans = "No scans on any completed day. Today's scans, if any, are shown once the day is over (UTC): a count that moved during the day would date each scan."
+
 // WriteTable writes rows as an aligned text table, one line per venue per
 // day, followed by a total per venue computed with Total (see there for why
 // totals are never exact when a day is hidden).
@@ -70,7 +74,9 @@ func WriteTable(w io.Writer, rows []Row, threshold int) error {
 	rows = sortedCopy(rows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(rows) == 0 {
-		fmt.Fprintln(tw, "No scans recorded.")
+		// Said the same whether or not today has scans: telling when
+		// the day's first scan came would date it.
+		fmt.Fprintln(tw, NoCompletedScans)
 		return tw.Flush()
 	}
 

@@ -75,7 +75,7 @@ func TestWriteTable(t *testing.T) {
 		{
 			name:      "empty",
 			threshold: DefaultThreshold,
-			want:      "No scans recorded.\n",
+			want:      NoCompletedScans + "\n",
 		},
 		{
 			name: "suppression and totals",

@@ -94,13 +94,8 @@ func (a audioFlags) load(write bool) (*pages.Site, string, error) {
 
 // find checks --lang and --section against the site.
 func (a audioFlags) find(s *pages.Site) (audio.Section, error) {
-	loc, ok := s.Locale(*a.lang)
-	if *a.lang == "" || !ok || loc.ID != *a.lang {
-		var tags []string
-		for _, l := range s.Locales {
-			tags = append(tags, l.ID)
-		}
-		return audio.Section{}, fmt.Errorf("--lang %q: not one of the site's languages (%s)", *a.lang, strings.Join(tags, ", "))
+	if err := a.checkLang(s); err != nil {
+		return audio.Section{}, err
 	}
 	if audio.IsDigit(*a.section) {
 		return audio.Section{Key: *a.section}, nil
@@ -110,6 +105,26 @@ func (a audioFlags) find(s *pages.Site) (audio.Section, error) {
 		return audio.Section{}, fmt.Errorf("--section %q: not a section of these pages; they have: %s", *a.section, sectionKeys(s))
 	}
 	return s.Sections[i], nil
+}
+
+// checkLang checks --lang against the site's languages.
+func (a audioFlags) checkLang(s *pages.Site) error {
+	loc, ok := s.Locale(*a.lang)
+	if *a.lang == "" || !ok || loc.ID != *a.lang {
+		var tags []string
+		for _, l := range s.Locales {
+			tags = append(tags, l.ID)
+		}
+		hint := ""
+		if *a.lang != "" && (a.data.config == "" || a.data.locales == "") {
+			// A deployment's own language (French in a French
+			// deployment) is in its texts, which only --locales
+			// reads; its config says which languages its pages show.
+			hint = fmt.Sprintf("; if %s is a language of your deployment, name its files: --config waymark.toml --locales texts", *a.lang)
+		}
+		return fmt.Errorf("--lang %q: not one of the site's languages (%s)%s", *a.lang, strings.Join(tags, ", "), hint)
+	}
+	return nil
 }
 
 func sectionKeys(s *pages.Site) string {
@@ -131,6 +146,11 @@ func runAudioScript(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if *a.section == "" {
+		if *a.lang != "" {
+			if err := a.checkLang(s); err != nil {
+				return err
+			}
+		}
 		fmt.Fprintln(stdout, sectionKeys(s))
 		fmt.Fprintln(stdout, "digits, so that recordings can say phone numbers: digit.0, digit.1, ... digit.9")
 		return nil

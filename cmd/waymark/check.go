@@ -37,12 +37,25 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fmt.Fprintf(stdout, "%s: %d regions, %d areas, %d venues, %d languages: OK\n", cfg.Source, len(cfg.Regions), len(cfg.Areas), len(cfg.Venues), len(s.Locales))
 	fmt.Fprintln(stdout, summary(s.Report))
 
-	// Dates are checked against today: a number checked more than a year
-	// ago, or "verified" in the future, needs the operator's attention
-	// (docs/deploy.md asks for a yearly call to each).
+	// Dates are checked against today: a number checked more than a
+	// year ago, or "verified" in the future, needs the operator's
+	// attention (docs/deploy.md asks for a yearly call to each).
+	err = strictCheck(cfg, stdout, *strict)
+	if !*strict {
+		return nil
+	}
+	return err
+}
+
+// strictCheck is `waymark check --strict` over a loaded config: the
+// warnings (dates over a year old or in the future, numbers not yet
+// confirmed) go to w, with each unconfirmed number when list is set, and
+// the error says why the config is not ready to print or deploy.
+// `waymark posters` refuses to print on it.
+func strictCheck(cfg *site.Config, w io.Writer, list bool) error {
 	warnings := cfg.Warnings(time.Now())
-	for _, w := range warnings {
-		fmt.Fprintf(stdout, "warning: %s\n", w)
+	for _, ww := range warnings {
+		fmt.Fprintf(w, "warning: %s\n", ww)
 	}
 	var unconfirmed []site.FactRef
 	for _, f := range cfg.Facts() {
@@ -51,13 +64,12 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if len(unconfirmed) > 0 {
-		fmt.Fprintf(stdout, "warning: %s not yet confirmed by their operator (confirmed = false); pages say so\n", plural(len(unconfirmed), "number"))
+		fmt.Fprintf(w, "warning: %s not yet confirmed by their operator (confirmed = false); pages say so\n", plural(len(unconfirmed), "number"))
 	}
-	if !*strict {
-		return nil
-	}
-	for _, f := range unconfirmed {
-		fmt.Fprintf(stdout, "  %s: %s %s\n", site.Error{File: cfg.Source, Line: f.Line}.Where(), f.Where, f.Number)
+	if list {
+		for _, f := range unconfirmed {
+			fmt.Fprintf(w, "  %s: %s %s\n", site.Error{File: cfg.Source, Line: f.Line}.Where(), f.Where, f.Number)
+		}
 	}
 	switch {
 	case len(unconfirmed) > 0:

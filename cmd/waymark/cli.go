@@ -22,17 +22,17 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the public site and the staff listener (the default)", runServe},
-		{"venues", "print one venue a line: code, region, languages, name", runVenues},
+		{"venues", "print one venue a line: code, region, languages, name; `venues import FILE.csv` adds and updates venues from a sheet, `venues export` writes the sheet back with codes", runVenues},
 		{"check", "validate a config file and the locale files", runCheck},
 		{"qr", "write a venue's QR code as SVG or PNG", runQR},
 		{"poster", "print a venue's poster to PDF (A5, A4, A3; chosen languages)", runPoster},
-		{"posters", "print every venue's poster to PDF into a folder, one at a time, with progress on stderr", runPosters},
+		{"posters", "print every venue's poster to PDF at its own paper size, into a folder per region and area with a print list; refused while `check --strict` fails unless --draft", runPosters},
 		{"screens", "take phone-sized screenshots of every language and each poster size", runScreens},
-		{"stats", "print scan counts per venue per completed day from a data folder, small counts hidden (--csv for CSV)", runStats},
+		{"stats", "print scan counts per venue per completed day from a data folder, small counts hidden (--csv for CSV; --quiet [DAYS] lists quiet posters)", runStats},
 		{"backup", "copy the scan counts to a file while the server runs (-o FILE)", runBackup},
 		{"export", "write the public site as static files, with nginx, Caddy and Netlify configs", runExport},
 		{"healthcheck", "exit 0 if the local public listener answers (for containers)", runHealthcheck},
-		{"i18n", "report on every translation: missing, stale, broken (--json for tools)", runI18n},
+		{"i18n", "report on every translation: missing, stale, broken (--json for tools; --to-po/--from-po for PO tools)", runI18n},
 		{"audio", "recorded sections: `audio script` prints the text to read, `audio import FILE` adds a recording", runAudio},
 	}
 }

@@ -1,15 +1,19 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/poster"
 )
@@ -23,18 +27,42 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	asJSON := fs.Bool("json", false, "print the report as JSON, for tools")
 	canonical := fs.String("write-canonical", "", "rewrite the locale files of this folder in the exact form goi18n merge writes, and record each translation's source hash in its hashes.toml (TRANSLATING.md, section 6); then report as usual")
 	updated := fs.String("updated", "", "with --write-canonical: tag:id,... of stale translations that were updated outside goi18n, to record as current")
+	toPO := fs.String("to-po", "", "write the translation of the language FILE is named after (ar.po: Arabic) as a gettext PO file, for PO tools (TRANSLATING.md, section 11); then exit")
+	fromPO := fs.String("from-po", "", "with --write-canonical DIR: put the translations of a PO file made by --to-po back into DIR/active.<tag>.json first")
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
 	if *updated != "" && *canonical == "" {
 		return fmt.Errorf("--updated needs --write-canonical DIR")
 	}
+	if *fromPO != "" && *canonical == "" {
+		return fmt.Errorf("--from-po needs --write-canonical DIR: the folder whose locale file gets the translations (locales, or a deployment's texts)")
+	}
+	if *toPO != "" {
+		return writePO(from, *toPO)
+	}
+	if *fromPO != "" {
+		tag, err := lang.ReadPO(*fromPO, *canonical)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "read %s into %s\n", *fromPO, filepath.Join(*canonical, "active."+tag+".json"))
+	}
 	if *canonical != "" {
 		var list []string
 		if *updated != "" {
 			list = strings.Split(*updated, ",")
 		}
-		changed, err := lang.WriteCanonical(*canonical, list)
+		// A deployment's texts are read over the built-in locales, whose
+		// English most of their translations come from; the built-in
+		// folder itself (the one with locales.go, in the source tree)
+		// stands alone.
+		builtin := isBuiltinLocales(*canonical)
+		var base []lang.Layer
+		if !builtin {
+			base = []lang.Layer{{FS: locales.FS(), Name: "locales"}}
+		}
+		changed, err := lang.WriteCanonical(*canonical, list, base...)
 		if err != nil {
 			return err
 		}
@@ -46,6 +74,15 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	src := from.sources(false)
+	if *canonical != "" {
+		// The report shows the files as just written, not the copies
+		// built into the program (nor a run without them).
+		if isBuiltinLocales(*canonical) {
+			src.Locales = os.DirFS(*canonical)
+		} else if src.LocalesDir == "" {
+			src.LocalesDir = *canonical
+		}
+	}
 	_, cat, report, err := pages.LoadReport(src)
 	if err != nil {
 		return err
@@ -130,4 +167,31 @@ func plural(n int, word string) string {
 		return "1 " + word
 	}
 	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// isBuiltinLocales reports whether dir is the source of the built-in
+// locales: the folder beside locales.go that embeds them.
+func isBuiltinLocales(dir string) bool {
+	_, err := os.Stat(filepath.Join(dir, "locales.go"))
+	return err == nil
+}
+
+// writePO writes one language's PO file, its tag taken from the file name
+// (ar.po, texts/fr.po), from the locales as the deployment has them.
+func writePO(from *dataFlags, file string) error {
+	tag := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+	src := from.sources(false)
+	layers := []lang.Layer{{FS: src.Locales, Name: "locales"}}
+	if src.LocalesDir != "" {
+		layers = append(layers, lang.Layer{FS: os.DirFS(src.LocalesDir), Name: filepath.ToSlash(filepath.Clean(src.LocalesDir))})
+	}
+	cat, err := lang.LoadLayers(layers...)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	if err := cat.WritePO(&b, tag); err != nil {
+		return fmt.Errorf("--to-po %s: %w (name the file after the language: ar.po)", file, err)
+	}
+	return os.WriteFile(file, b.Bytes(), 0o644)
 }

@@ -8,11 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
+	"github.com/waymark/waymark/site"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -207,5 +209,83 @@ func TestCheckIncludesTranslations(t *testing.T) {
 	}
 	if !regexp.MustCompile(`(?m)^translations: \d+ languages: 0 errors, \d+ warnings`).MatchString(out) {
 		t.Errorf("no translations summary line:\n%s", out)
+	}
+}
+
+// TestI18nDeploymentOwnLanguage is TRANSLATING.md section 9's French case:
+// a deployment translates the built-in messages into a language of its
+// own (texts/active.fr.json). `i18n --write-canonical texts` records the
+// hashes of the built-in English its translations come from, the report
+// after it shows the files as written, and once the deployment rewords a
+// message, its French is reported stale.
+func TestI18nDeploymentOwnLanguage(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	texts := filepath.Join(t.TempDir(), "texts")
+	os.Mkdir(texts, 0o755)
+	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte(`{"action.call": "Appeler", "action.text": {"other": "Écrire"}}`), 0o644)
+	code, out, errOut := runCLI(t, "i18n", "--write-canonical", texts, "--json")
+	if code != 0 {
+		t.Fatalf("--write-canonical texts: exit %d\n%s", code, errOut)
+	}
+	hashes, _ := os.ReadFile(filepath.Join(texts, "hashes.toml"))
+	if !strings.Contains(string(hashes), `["fr"]`) || !strings.Contains(string(hashes), `"action.call" = "sha1-`) {
+		t.Errorf("hashes.toml records no French:\n%s", hashes)
+	}
+	// The report after writing reads the folder as written: French is
+	// in it, and nothing lacks a hash.
+	var r lang.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatal(err)
+	}
+	fr := r.Language("fr")
+	if fr == nil || len(fr.NoHash) != 0 || len(fr.Stale) != 0 {
+		t.Fatalf("report after --write-canonical: fr = %+v", fr)
+	}
+
+	// The deployment rewords "action.text": its French is now stale.
+	os.WriteFile(filepath.Join(texts, "active.en.json"), []byte(`{"action.text": {"description": "Label on a button that starts a text message (SMS). One short verb.", "other": "Send a text"}}`), 0o644)
+	_, out, errOut = runCLI(t, "i18n", "--locales", texts, "--json")
+	r = lang.Report{}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	if fr := r.Language("fr"); fr == nil || !slices.Equal(fr.Stale, []string{"action.text"}) {
+		t.Errorf("after the English changed, fr stale = %v, want [action.text]", fr)
+	}
+}
+
+// TestI18nBrokenMessageOnly: one broken placeholder is one error at its
+// line, not a whole language "broken, 0 %", and not a second, false error
+// in the config that the language "has no locale file".
+func TestI18nBrokenMessageOnly(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	dir := t.TempDir()
+	texts := filepath.Join(dir, "texts")
+	os.Mkdir(texts, 0o755)
+	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte("{\n  \"action.call\": \"Appeler\",\n  \"action.text\": \"Écrire {{.Number\",\n  \"page.heading\": \"Aide gratuite\"\n}\n"), 0o644)
+	cfg := filepath.Join(dir, "waymark.toml")
+	demo := strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "fr", `, 1)
+	os.WriteFile(cfg, []byte(demo), 0o644)
+	code, out, errOut := runCLI(t, "i18n", "--config", cfg, "--locales", texts, "--json")
+	if code != 1 {
+		t.Errorf("exit %d, want 1 for the broken message", code)
+	}
+	var r lang.Report
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v\n%s", err, errOut)
+	}
+	fr := r.Language("fr")
+	if fr == nil || fr.Status == "broken" || fr.Errors != 1 || fr.Percent == 0 {
+		t.Fatalf("fr = %+v, want one error and the rest counted", fr)
+	}
+	if p := fr.Problems[0]; p.ID != "action.text" || p.Line != 3 {
+		for _, p := range fr.Problems {
+			if p.Severity == lang.SeverityError && (p.ID != "action.text" || p.Line != 3) {
+				t.Errorf("fr error %+v, want action.text at line 3", p)
+			}
+		}
+	}
+	if en := r.Language("en"); en.Errors != 0 || strings.Contains(out, "has no locale file") {
+		t.Errorf("a false English error: %+v", en.Problems)
 	}
 }

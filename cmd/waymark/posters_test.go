@@ -3,7 +3,7 @@
 package main
 
 import (
-	"github.com/waymark/waymark/site"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +15,7 @@ import (
 
 	"github.com/waymark/waymark/bench/scalegen"
 	"github.com/waymark/waymark/browser"
+	"github.com/waymark/waymark/site"
 )
 
 // TestPostersProgress runs `waymark posters` as a real process over a
@@ -47,7 +48,7 @@ func TestPostersProgress(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(exe, "posters", "--config", cfg, "--out", out, "--size", "A5", "--base-url", "https://help.example.org")
+	cmd := exec.Command(exe, "posters", "--config", cfg, "--out", out, "--size", "A5", "--draft", "--base-url", "https://help.example.org")
 	cmd.Env = faultEnv()
 	stderr := &faultBuf{}
 	cmd.Stderr = stderr
@@ -90,7 +91,13 @@ wait:
 		}
 	}
 
-	pdfs, _ := filepath.Glob(filepath.Join(out, "*-A5.pdf"))
+	var pdfs []string
+	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if strings.HasSuffix(p, "-A5.pdf") {
+			pdfs = append(pdfs, p)
+		}
+		return err
+	})
 	if len(pdfs) != total {
 		t.Errorf("%d PDFs in %s, want %d", len(pdfs), out, total)
 	}
