@@ -1,0 +1,174 @@
+// Command netpaint measures what a person on a bad connection waits for:
+// the time from tapping the poster's link until the page's first
+// emergency number is painted, in headless Chromium, on a cold phone (a
+// new browser context each time: a new connection, a full TLS handshake,
+// nothing cached), through emulated mobile links (link.go). It loads the
+// same page from each server it is given, alternating, and prints a
+// Markdown table of medians per link profile. bench/run network starts
+// the servers and runs it. Benchmark tooling only.
+//
+//	netpaint -host travel-info.example -path /K7Q2M \
+//	  -server waymark=127.0.0.1:8443 -server nginx=127.0.0.1:9443 [-runs 7] [-profiles 2g,3g,4g]
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/waymark/waymark/browser"
+)
+
+type serverFlag []string
+
+func (s *serverFlag) String() string     { return strings.Join(*s, ",") }
+func (s *serverFlag) Set(v string) error { *s = append(*s, v); return nil }
+
+// paintJS runs before the page's own bytes: it marks the first emergency
+// call button (and the number in it) for the Element Timing API as soon as
+// the parser inserts it, and records when the browser reports it painted.
+const paintJS = `(() => {
+  const mark = () => { const a = document.querySelector("a.sos"); if (!a) return false;
+    a.setAttribute("elementtiming", "number"); for (const el of a.querySelectorAll("*")) el.setAttribute("elementtiming", "number"); return true; };
+  const mo = new MutationObserver(() => { if (mark()) mo.disconnect(); });
+  mo.observe(document, {childList: true, subtree: true});
+  new PerformanceObserver(list => { for (const e of list.getEntries())
+    if (e.identifier === "number" && !window.__painted) window.__painted = e.renderTime || e.loadTime; })
+    .observe({type: "element", buffered: true});
+})()`
+
+func main() {
+	var servers serverFlag
+	host := flag.String("host", "travel-info.example", "the domain the certificates are for")
+	path := flag.String("path", "/K7Q2M", "the page to load")
+	runs := flag.Int("runs", 7, "cold loads per server per profile")
+	only := flag.String("profiles", "2g,3g,4g", "link profiles to run, in order")
+	flag.Var(&servers, "server", "name=host:port of a TLS server (repeat)")
+	flag.Parse()
+	if len(servers) == 0 {
+		log.Fatal("netpaint: give at least one -server name=host:port")
+	}
+
+	// Every name resolves to loopback: the link proxies listen there.
+	bctx, cancel, err := browser.Start(context.Background(),
+		chromedp.Flag("host-resolver-rules", "MAP "+*host+" 127.0.0.1"),
+		// The ACME test server's root and nginx's self-signed certificate
+		// are not in the system store; the handshake is the same.
+		chromedp.IgnoreCertErrors,
+		chromedp.Flag("disable-http2", false),
+	)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer cancel()
+	v, _ := chromedp.Run(bctx, chromedp.Evaluate[string](`navigator.userAgent`))
+	fmt.Printf("Browser: %s\n\n", v)
+
+	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | round trips (median: TCP + TLS/HTTP flights) | connections | KB down |")
+	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|")
+	for _, pn := range strings.Split(*only, ",") {
+		i := slices.IndexFunc(profiles, func(p profile) bool { return p.Name == pn })
+		if i < 0 {
+			log.Fatalf("netpaint: no profile %q", pn)
+		}
+		p := profiles[i]
+		type result struct {
+			ms, rtts, conns, kb []float64
+		}
+		res := make([]result, len(servers))
+		links := make([]*link, len(servers))
+		for si, s := range servers {
+			_, addr, ok := strings.Cut(s, "=")
+			if !ok {
+				log.Fatalf("netpaint: -server %q: want name=host:port", s)
+			}
+			links[si], err = newLink(p, addr, uint64(si+1))
+			if err != nil {
+				log.Fatal(err)
+			}
+			defer links[si].Close()
+		}
+		// Alternate servers, so a busy moment costs both alike.
+		for r := 0; r < *runs; r++ {
+			for si := range servers {
+				l := links[si]
+				f0, c0, b0 := l.flights.Load(), l.conns.Load(), l.bytesDown.Load()
+				url := fmt.Sprintf("https://%s:%d%s", *host, l.Port(), *path)
+				ms, err := coldLoad(bctx, url, p.RTT*40+30*time.Second)
+				if err != nil {
+					log.Fatalf("netpaint: %s %s run %d: %v", p.Name, servers[si], r+1, err)
+				}
+				time.Sleep(p.RTT) // the last bytes (a close) settle
+				res[si].ms = append(res[si].ms, ms)
+				res[si].conns = append(res[si].conns, float64(l.conns.Load()-c0))
+				res[si].rtts = append(res[si].rtts, float64(l.conns.Load()-c0+l.flights.Load()-f0))
+				res[si].kb = append(res[si].kb, float64(l.bytesDown.Load()-b0)/1000)
+				fmt.Fprintf(os.Stderr, "netpaint: %s %s run %d: %.0f ms\n", p.Name, servers[si], r+1, ms)
+			}
+		}
+		for si, s := range servers {
+			name, _, _ := strings.Cut(s, "=")
+			r := res[si]
+			fmt.Printf("| %s | %d | %.1f %% | %d/%d | %s | **%.0f** | %.0f | %.0f | %.0f | %.0f | %.1f |\n",
+				p.Name, p.RTT.Milliseconds(), p.Loss*100, p.DownKbit, p.UpKbit, name,
+				median(r.ms), slices.Min(r.ms), slices.Max(r.ms), median(r.rtts), median(r.conns), median(r.kb))
+		}
+	}
+}
+
+// coldLoad opens url in a new browser context (no connection, session
+// ticket or cache from before) and returns the milliseconds from the start
+// of the navigation to the painted emergency number.
+func coldLoad(bctx context.Context, url string, limit time.Duration) (float64, error) {
+	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
+	defer cancel()
+	ctx, cancelT := context.WithTimeout(ctx, limit)
+	defer cancelT()
+	if err := chromedp.Do(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
+		return 0, err
+	}
+	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
+		return 0, err
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: paintJS}); err != nil {
+		return 0, err
+	}
+	if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url}); err != nil {
+		return 0, err
+	}
+	for {
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__painted || 0`))
+		if err == nil && v > 0 {
+			return v, nil
+		}
+		if ctx.Err() != nil {
+			return 0, errors.New("the emergency number was never painted (no a.sos, or no Element Timing entry)")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
