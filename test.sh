@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx, Caddy, wrk and ffmpeg) from Debian's packages, and axe-core from npm.
+# tools, nginx, Caddy, wrk and ffmpeg; WebKit and Firefox beside Chromium for
+# the cross-engine tests) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +12,7 @@ declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
   [systemd-analyze]=systemd [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
+  [WebKitWebDriver]=webkit2gtk-driver [xvfb-run]=xvfb [firefox-esr]=firefox-esr
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do
@@ -19,6 +21,10 @@ done
 # Fonts that pages in Ethiopic, Arabic and Chinese need to render in tests.
 [ -e /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] || missing+=(fonts-noto-core)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
+# The WebKit tests' one-WebView browser (browser/engines/webview.py) is
+# Debian's python3 with GObject and WebKitGTK bindings.
+[ -e /usr/lib/python3/dist-packages/gi/__init__.py ] || missing+=(python3-gi)
+compgen -G '/usr/lib/*/girepository-1.0/WebKit2-4.1.typelib' >/dev/null || missing+=(gir1.2-webkit2-4.1)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "test.sh: installing ${missing[*]}"
@@ -39,7 +45,9 @@ command -v goi18n >/dev/null 2>&1 || [ -x "$(go env GOPATH)/bin/goi18n" ] ||
 export PATH="$PATH:$(go env GOPATH)/bin"
 
 go vet ./...
-go test -count=1 ./...
+# -timeout: the cross-engine browser tests (handlers/crossengine) drive three
+# engines in turn; on a loaded machine they can outlast the default 10 minutes.
+go test -count=1 -timeout 20m ./...
 # The packages with shared state run again under the race detector.
 go test -count=1 -race ./stats/ ./qr/ ./handlers/ ./pages/ -run 'Concurren|Race|Scan|Cache|Reload'
 # Each fuzz target runs briefly on top of its seed corpus (testdata/fuzz).

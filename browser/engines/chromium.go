@@ -25,7 +25,7 @@ type chromium struct {
 }
 
 func startChromium(ctx context.Context) (Engine, error) {
-	bctx, cancel, err := wmbrowser.Start(context.Background())
+	bctx, cancel, err := wmbrowser.Start(context.Background(), chromedp.IgnoreCertErrors)
 	if err != nil {
 		if errors.Is(err, wmbrowser.ErrNotFound) {
 			return nil, &Missing{Chromium, Packages[Chromium]}

@@ -8,6 +8,9 @@
 // webview.py), and Gecko through WebDriver BiDi, which firefox-esr speaks
 // itself (bidi.go, a small WebSocket client on the standard library).
 //
+// Every engine accepts any certificate: tests serve HTTPS from
+// httptest.NewTLSServer, whose certificate no browser trusts.
+//
 // A Page is what every engine can do the same way: open an address, run a
 // script expression, press and release keys, click at a point, go Back, and
 // take a screenshot. Checks are written once against Page; the engine only

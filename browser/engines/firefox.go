@@ -143,7 +143,8 @@ func (f *firefox) browser(noJS bool) (*bidiBrowser, error) {
 			BrowserVersion string `json:"browserVersion"`
 		} `json:"capabilities"`
 	}
-	if err := b.call("session.new", map[string]any{"capabilities": map[string]any{}}, &sess); err != nil {
+	if err := b.call("session.new", map[string]any{"capabilities": map[string]any{
+		"alwaysMatch": map[string]any{"acceptInsecureCerts": true}}}, &sess); err != nil {
 		b.kill()
 		return nil, err
 	}

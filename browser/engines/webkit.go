@@ -42,6 +42,7 @@ type wdSession struct {
 	w       *webkit
 	id      string
 	current string // window handle WebDriver is on
+	first   string // the session's own window, never closed
 }
 
 func startWebKit(ctx context.Context) (Engine, error) {
@@ -139,7 +140,7 @@ func (w *webkit) session() error {
 	if err := w.call("GET", "/session/"+s.id+"/window", nil, &h); err != nil {
 		return err
 	}
-	s.current = h
+	s.current, s.first = h, h
 	w.s = s
 	return nil
 }
@@ -263,12 +264,18 @@ func (p *wkPage) do(method, rest string, body, out any) error {
 
 func (p *wkPage) Navigate(url string) error {
 	before, _ := p.URL()
-	if err := p.do("POST", "/url", map[string]any{"url": url}, nil); err != nil {
-		return err
+	arrived := func(u string) bool { return u == url || (u != before && u != "about:blank") }
+	// A new window sometimes drops its first navigation (the page never
+	// leaves about:blank): ask once more before giving up.
+	var err error
+	for try := 0; try < 2; try++ {
+		if err = p.do("POST", "/url", map[string]any{"url": url}, nil); err != nil {
+			return err
+		}
+		if _, err = WaitDocument(p, 15*time.Second, arrived); err == nil {
+			return nil
+		}
 	}
-	_, err := WaitDocument(p, 30*time.Second, func(u string) bool {
-		return u == url || (u != before && u != "about:blank")
-	})
 	return err
 }
 
@@ -332,7 +339,12 @@ func (p *wkPage) Close() error {
 	}
 	var left []string
 	err := p.s.w.call("DELETE", p.path("/window"), nil, &left)
-	// WebDriver has no current window now: the next command switches.
+	// WebDriver has no current window now, and a new one can only be
+	// asked for from a current one: back to the session's own.
 	p.s.current = ""
+	first := &wkPage{s: p.s, handle: p.s.first}
+	if err2 := first.focus(); err == nil {
+		err = err2
+	}
 	return err
 }

@@ -22,6 +22,9 @@ ctx = WebKit2.WebContext.get_default()
 ctx.set_automation_allowed(True)
 # Nothing kept between pages, and no network traffic of the browser's own.
 ctx.set_cache_model(WebKit2.CacheModel.DOCUMENT_VIEWER)
+# Tests serve HTTPS with a certificate no browser trusts (httptest);
+# WebDriver's acceptInsecureCerts does not reach a context made here.
+ctx.get_website_data_manager().set_tls_errors_policy(WebKit2.TLSErrorsPolicy.IGNORE)
 
 
 def new_view(_session):
