@@ -77,11 +77,27 @@ type link struct {
 	rng    *rand.Rand
 	rngMu  sync.Mutex
 
-	// flights counts, over all connections, how often the phone sent
-	// after having heard from the server (or first): the round trips the
-	// page load waited for, besides the TCP handshakes (conns).
-	flights, conns atomic.Int64
-	bytesDown      atomic.Int64
+	// flightTimes are when, over all connections, the phone sent after
+	// having heard from the server (or first): with the TCP handshakes
+	// (conns), the round trips of a load. Those before the paint are the
+	// ones the person waited for.
+	mu          sync.Mutex
+	flightTimes []time.Time
+	conns       atomic.Int64
+	bytesDown   atomic.Int64
+}
+
+// flightsBetween counts the phone's flights in [from, to].
+func (l *link) flightsBetween(from, to time.Time) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	n := 0
+	for _, t := range l.flightTimes {
+		if !t.Before(from) && !t.After(to) {
+			n++
+		}
+	}
+	return n
 }
 
 func newLink(p profile, target string, seed uint64) (*link, error) {
@@ -139,7 +155,9 @@ func (l *link) carry(phone net.Conn) {
 		// A new flight: the phone sends after hearing from the server.
 		if d := lastDown.Load(); d >= lastUpFlight.Load() {
 			lastUpFlight.Store(now.UnixNano() + 1)
-			l.flights.Add(1)
+			l.mu.Lock()
+			l.flightTimes = append(l.flightTimes, now)
+			l.mu.Unlock()
 		}
 	}}
 	down := &pipe{l: l, kbit: l.p.DownKbit, linkFree: time.Now(), onDeliver: func(n int) {
