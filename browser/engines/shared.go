@@ -5,6 +5,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 )
 
 // One browser process per engine per test binary: starting WebKit under
@@ -12,6 +13,7 @@ import (
 var shared struct {
 	mu      sync.Mutex
 	started map[string]*startResult
+	spent   map[string]time.Duration
 }
 
 type startResult struct {
@@ -53,8 +55,27 @@ func Need(t testing.TB, name string) Engine {
 // (TestExit/webkit), one engine after another.
 func Each(t *testing.T, fn func(t *testing.T, e Engine)) {
 	for _, name := range All {
+		start := time.Now()
 		t.Run(name, func(t *testing.T) { fn(t, Need(t, name)) })
+		shared.mu.Lock()
+		if shared.spent == nil {
+			shared.spent = map[string]time.Duration{}
+		}
+		shared.spent[name] += time.Since(start)
+		shared.mu.Unlock()
 	}
+}
+
+// Spent is the time Each has spent in each engine's subtests (engine
+// start included), for the log: the suite's cost per engine.
+func Spent() map[string]time.Duration {
+	shared.mu.Lock()
+	defer shared.mu.Unlock()
+	out := map[string]time.Duration{}
+	for k, v := range shared.spent {
+		out[k] = v
+	}
+	return out
 }
 
 // CloseAll stops every engine Need started; TestMain calls it.

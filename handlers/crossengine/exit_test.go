@@ -218,3 +218,44 @@ func TestKiosk(t *testing.T) {
 		}
 	})
 }
+
+// TestBackForwardCache: a page restored from the back/forward cache after
+// an exit must leave again (the pageshow handler), and a page restored
+// with no exit must stay. Firefox and WebKit never keep a no-store page
+// in that cache (they load it again), so there the safety net has
+// nothing to restore: the subtest says so and skips. Chromium keeps it,
+// and there a reload instead of a restore fails: the check would prove
+// nothing.
+func TestBackForwardCache(t *testing.T) {
+	f := getFixture(t)
+	engines.Each(t, func(t *testing.T, e engines.Engine) {
+		env := newEnv(t, f, f.site)
+		b := openTab(t, e, phones[1], false)
+		b.open(env.start())
+		b.open(env.ours.URL + "/K7Q2M/en")
+		b.open(env.neutral.URL + "/elsewhere")
+		if u := b.back(10 * time.Second); u != env.ours.URL+"/K7Q2M/en" {
+			t.Fatalf("Back went to %s, want our page", u)
+		}
+		time.Sleep(200 * time.Millisecond)
+		if got := env.oursLog.paths("/K7Q2M"); len(got) != 1 {
+			if e.Name() == engines.Chromium {
+				t.Fatalf("Chromium loaded our no-store page again (%q) instead of restoring it from the back/forward cache: "+
+					"the pageshow check cannot run", got)
+			}
+			t.Skipf("%s does not keep a no-store page in the back/forward cache (Back loaded it again): "+
+				"the pageshow safety net has nothing to restore here; it is checked in Chromium", e.Version())
+		}
+		if v := b.str(`getComputedStyle(document.body).visibility`); v != "visible" {
+			t.Fatalf("restored with no exit before it, the page is %s", v)
+		}
+		// The state leave() leaves the page in, then away and Back.
+		b.eval(`document.documentElement.className += " leaving"`, nil)
+		b.open(env.neutral.URL + "/elsewhere2")
+		b.p.Back()
+		b.waitURL("the neutral site, left again from the restored page", env.isNeutralExit)
+		if got := env.oursLog.paths("/K7Q2M"); len(got) != 1 {
+			t.Errorf("our server saw %q, want only the first page load", got)
+		}
+	})
+}

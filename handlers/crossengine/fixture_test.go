@@ -27,6 +27,13 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
+	// The suite's cost per engine, for whoever watches CI's clock.
+	spent := engines.Spent()
+	for _, name := range engines.All {
+		if d, ok := spent[name]; ok {
+			fmt.Printf("crossengine: %s %v\n", name, d.Round(time.Second))
+		}
+	}
 	engines.CloseAll()
 	os.Exit(code)
 }
