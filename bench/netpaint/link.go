@@ -83,8 +83,35 @@ type link struct {
 	// ones the person waited for.
 	mu          sync.Mutex
 	flightTimes []time.Time
-	conns       atomic.Int64
-	bytesDown   atomic.Int64
+	// connTimes are when the phone connected; downTimes when server
+	// bytes reached the phone: from them, the network's share of a load,
+	// which the browser's own CPU time (on a busy machine, most of the
+	// rest) does not blur.
+	connTimes, downTimes []time.Time
+	conns                atomic.Int64
+	bytesDown            atomic.Int64
+}
+
+// network is the time from the first connection opened in [from, to] to
+// the last server bytes delivered in it.
+func (l *link) network(from, to time.Time) (time.Duration, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var first, last time.Time
+	for _, t := range l.connTimes {
+		if !t.Before(from) && !t.After(to) && (first.IsZero() || t.Before(first)) {
+			first = t
+		}
+	}
+	for _, t := range l.downTimes {
+		if !t.Before(from) && !t.After(to) && t.After(last) {
+			last = t
+		}
+	}
+	if first.IsZero() || last.Before(first) {
+		return 0, false
+	}
+	return last.Sub(first), true
 }
 
 // flightsBetween counts the phone's flights in [from, to].
@@ -139,6 +166,9 @@ func (l *link) serve() {
 func (l *link) carry(phone net.Conn) {
 	defer phone.Close()
 	l.conns.Add(1)
+	l.mu.Lock()
+	l.connTimes = append(l.connTimes, time.Now())
+	l.mu.Unlock()
 	server, err := net.Dial("tcp", l.target)
 	if err != nil {
 		return
@@ -161,8 +191,12 @@ func (l *link) carry(phone net.Conn) {
 		}
 	}}
 	down := &pipe{l: l, kbit: l.p.DownKbit, linkFree: time.Now(), onDeliver: func(n int) {
-		lastDown.Store(time.Now().UnixNano())
+		now := time.Now()
+		lastDown.Store(now.UnixNano())
 		l.bytesDown.Add(int64(n))
+		l.mu.Lock()
+		l.downTimes = append(l.downTimes, now)
+		l.mu.Unlock()
 	}}
 	go func() { up.run(phone, server); server.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
 	go func() { down.run(server, phone); phone.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()

@@ -88,8 +88,8 @@ func main() {
 		l.Close()
 	}
 
-	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | round trips before the paint (median) | connections | KB down |")
-	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | network ms: connect to last byte before the paint (median) | min | round trips before the paint (median) | connections | KB down |")
+	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, pn := range strings.Split(*only, ",") {
 		i := slices.IndexFunc(profiles, func(p profile) bool { return p.Name == pn })
 		if i < 0 {
@@ -97,7 +97,7 @@ func main() {
 		}
 		p := profiles[i]
 		type result struct {
-			ms, rtts, conns, kb []float64
+			ms, net, rtts, conns, kb []float64
 		}
 		res := make([]result, len(servers))
 		links := make([]*link, len(servers))
@@ -131,6 +131,9 @@ func main() {
 				}
 				time.Sleep(p.RTT) // the last bytes (a close) settle
 				res[si].ms = append(res[si].ms, ms)
+				if d, ok := l.network(t0, t0.Add(time.Duration(ms*float64(time.Millisecond)))); ok {
+					res[si].net = append(res[si].net, float64(d.Milliseconds()))
+				}
 				res[si].conns = append(res[si].conns, float64(l.conns.Load()-c0))
 				painted := t0.Add(time.Duration(ms * float64(time.Millisecond)))
 				res[si].rtts = append(res[si].rtts, float64(l.conns.Load()-c0)+float64(l.flightsBetween(t0, painted)))
@@ -141,9 +144,13 @@ func main() {
 		for si, s := range servers {
 			name, _, _ := strings.Cut(s, "=")
 			r := res[si]
-			fmt.Printf("| %s | %d | %.1f %% | %d/%d | %s | **%.0f** | %.0f | %.0f | %.0f | %.0f | %.1f |\n",
+			netMin := 0.0
+			if len(r.net) > 0 {
+				netMin = slices.Min(r.net)
+			}
+			fmt.Printf("| %s | %d | %.1f %% | %d/%d | %s | **%.0f** | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | %.1f |\n",
 				p.Name, p.RTT.Milliseconds(), p.Loss*100, p.DownKbit, p.UpKbit, name,
-				median(r.ms), slices.Min(r.ms), slices.Max(r.ms), median(r.rtts), median(r.conns), median(r.kb))
+				median(r.ms), slices.Min(r.ms), slices.Max(r.ms), median(r.net), netMin, median(r.rtts), median(r.conns), median(r.kb))
 		}
 	}
 }
