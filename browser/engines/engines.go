@@ -117,7 +117,7 @@ func (m *Missing) Error() string {
 // Packages are the Debian packages each engine needs here.
 var Packages = map[string]string{
 	Chromium: "chromium",
-	WebKit:   "webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1",
+	WebKit:   "webkit2gtk-driver xvfb xauth python3-gi gir1.2-webkit2-4.1",
 	Firefox:  "firefox-esr",
 }
 

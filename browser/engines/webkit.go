@@ -54,6 +54,10 @@ func startWebKit(ctx context.Context) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	// xvfb-run needs xauth, which apt installs only as a recommendation.
+	if _, err := lookPath(WebKit, "xauth"); err != nil {
+		return nil, err
+	}
 	// Debian's python3 with Debian's GObject bindings, not a virtualenv's.
 	python := "/usr/bin/python3"
 	if _, err := os.Stat(python); err != nil {
