@@ -1,9 +1,11 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"net"
+	"os"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -198,6 +200,22 @@ func (l *link) carry(phone net.Conn) {
 		l.downTimes = append(l.downTimes, now)
 		l.mu.Unlock()
 	}}
+	if os.Getenv("NETPAINT_TRACE") != "" {
+		// Every delivery, relative to the connect: where a load's time goes.
+		t0 := time.Now()
+		var mu sync.Mutex
+		trace := func(dir string) func(n int) {
+			return func(n int) {
+				mu.Lock()
+				fmt.Fprintf(os.Stderr, "trace %s %d %s %d\n", l.target, time.Since(t0).Milliseconds(), dir, n)
+				mu.Unlock()
+			}
+		}
+		up.onDeliver = trace("up")
+		d := down.onDeliver
+		tr := trace("down")
+		down.onDeliver = func(n int) { d(n); tr(n) }
+	}
 	go func() { up.run(phone, server); server.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
 	go func() { down.run(server, phone); phone.(*net.TCPConn).CloseWrite(); done <- struct{}{} }()
 	<-done

@@ -118,25 +118,24 @@ func main() {
 				l := links[si]
 				c0, b0 := l.conns.Load(), l.bytesDown.Load()
 				url := fmt.Sprintf("https://%s:%d%s", *host, l.Port(), *path)
-				ms, t0, err := coldLoad(bctx, url, p.RTT*40+30*time.Second)
+				ms, win, err := coldLoad(bctx, url, p.RTT*40+30*time.Second)
 				if err != nil {
 					// Once, on this loaded machine, a load never reported
 					// its paint: say so and try that load again, once.
 					fmt.Fprintf(os.Stderr, "netpaint: %s %s run %d: %v; trying again\n", p.Name, servers[si], r+1, err)
 					c0, b0 = l.conns.Load(), l.bytesDown.Load()
-					ms, t0, err = coldLoad(bctx, url, p.RTT*40+30*time.Second)
+					ms, win, err = coldLoad(bctx, url, p.RTT*40+30*time.Second)
 				}
 				if err != nil {
 					log.Fatalf("netpaint: %s %s run %d: %v", p.Name, servers[si], r+1, err)
 				}
 				time.Sleep(p.RTT) // the last bytes (a close) settle
 				res[si].ms = append(res[si].ms, ms)
-				if d, ok := l.network(t0, t0.Add(time.Duration(ms*float64(time.Millisecond)))); ok {
+				if d, ok := l.network(win[0], win[1]); ok {
 					res[si].net = append(res[si].net, float64(d.Milliseconds()))
 				}
 				res[si].conns = append(res[si].conns, float64(l.conns.Load()-c0))
-				painted := t0.Add(time.Duration(ms * float64(time.Millisecond)))
-				res[si].rtts = append(res[si].rtts, float64(l.conns.Load()-c0)+float64(l.flightsBetween(t0, painted)))
+				res[si].rtts = append(res[si].rtts, float64(l.conns.Load()-c0)+float64(l.flightsBetween(win[0], win[1])))
 				res[si].kb = append(res[si].kb, float64(l.bytesDown.Load()-b0)/1000)
 				fmt.Fprintf(os.Stderr, "netpaint: %s %s run %d: %.0f ms\n", p.Name, servers[si], r+1, ms)
 			}
@@ -158,40 +157,44 @@ func main() {
 // coldLoad opens url in a new browser context (no connection, session
 // ticket or cache from before) and returns the milliseconds from the start
 // of the navigation to the painted emergency number.
-func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64, navStart time.Time, err error) {
+func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64, window [2]time.Time, err error) {
 	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 	defer cancel()
 	ctx, cancelT := context.WithTimeout(ctx, limit)
 	defer cancelT()
 	if err := chromedp.Do(ctx); err != nil {
-		return 0, time.Time{}, err
+		return 0, window, err
 	}
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		return 0, time.Time{}, err
+		return 0, window, err
 	}
 	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
-		return 0, time.Time{}, err
+		return 0, window, err
 	}
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: paintJS}); err != nil {
-		return 0, time.Time{}, err
+		return 0, window, err
 	}
+	// The window on this process's clock, from just before the navigation
+	// to when the paint was seen: the link's records are read inside it
+	// (Chromium's performance.timeOrigin can be hundreds of milliseconds
+	// off this clock on a busy machine).
+	window[0] = time.Now()
 	if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url}); err != nil {
-		return 0, time.Time{}, err
+		return 0, window, err
 	}
 	start := time.Now()
 	var last error
 	for {
-		// The navigation's start on the wall clock (performance.timeOrigin,
-		// the same clock as the link's), and the paint relative to it.
-		v, err := chromedp.Run(ctx, chromedp.Evaluate[[2]float64](`[window.__painted || 0, performance.timeOrigin]`))
-		if err == nil && v[0] > 0 {
-			return v[0], time.UnixMicro(int64(v[1] * 1000)), nil
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__painted || 0`))
+		if err == nil && v > 0 {
+			window[1] = time.Now()
+			return v, window, nil
 		}
 		if err != nil {
 			last = err
 		}
 		if ctx.Err() != nil {
-			return 0, time.Time{}, fmt.Errorf("the emergency number was not painted after %v (no a.sos, or no Element Timing entry; last error: %v)",
+			return 0, window, fmt.Errorf("the emergency number was not painted after %v (no a.sos, or no Element Timing entry; last error: %v)",
 				time.Since(start).Round(time.Millisecond), last)
 		}
 		time.Sleep(20 * time.Millisecond)
