@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
@@ -88,8 +90,8 @@ func main() {
 		l.Close()
 	}
 
-	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | network ms: connect to last byte before the paint (median) | min | round trips before the paint (median) | connections | KB down |")
-	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | network ms: connect to last byte before the paint (median) | min | round trips before the paint (median) | connections | KB down | loads (failed) |")
+	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, pn := range strings.Split(*only, ",") {
 		i := slices.IndexFunc(profiles, func(p profile) bool { return p.Name == pn })
 		if i < 0 {
@@ -98,6 +100,7 @@ func main() {
 		p := profiles[i]
 		type result struct {
 			ms, net, rtts, conns, kb []float64
+			failed                   int
 		}
 		res := make([]result, len(servers))
 		links := make([]*link, len(servers))
@@ -127,7 +130,10 @@ func main() {
 					ms, win, err = coldLoad(bctx, url, p.RTT*40+30*time.Second)
 				}
 				if err != nil {
-					log.Fatalf("netpaint: %s %s run %d: %v", p.Name, servers[si], r+1, err)
+					// Counted and shown in the table, not hidden.
+					fmt.Fprintf(os.Stderr, "netpaint: %s %s run %d failed again: %v\n", p.Name, servers[si], r+1, err)
+					res[si].failed++
+					continue
 				}
 				time.Sleep(p.RTT) // the last bytes (a close) settle
 				res[si].ms = append(res[si].ms, ms)
@@ -143,13 +149,17 @@ func main() {
 		for si, s := range servers {
 			name, _, _ := strings.Cut(s, "=")
 			r := res[si]
+			if len(r.ms) == 0 {
+				fmt.Printf("| %s | | | | %s | no load painted (%d failed) | | | | | | | | |\n", p.Name, name, r.failed)
+				continue
+			}
 			netMin := 0.0
 			if len(r.net) > 0 {
 				netMin = slices.Min(r.net)
 			}
-			fmt.Printf("| %s | %d | %.1f %% | %d/%d | %s | **%.0f** | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | %.1f |\n",
+			fmt.Printf("| %s | %d | %.1f %% | %d/%d | %s | **%.0f** | %.0f | %.0f | **%.0f** | %.0f | %.0f | %.0f | %.1f | %d (%d) |\n",
 				p.Name, p.RTT.Milliseconds(), p.Loss*100, p.DownKbit, p.UpKbit, name,
-				median(r.ms), slices.Min(r.ms), slices.Max(r.ms), median(r.net), netMin, median(r.rtts), median(r.conns), median(r.kb))
+				median(r.ms), slices.Min(r.ms), slices.Max(r.ms), median(r.net), netMin, median(r.rtts), median(r.conns), median(r.kb), len(r.ms), r.failed)
 		}
 	}
 }
@@ -174,6 +184,14 @@ func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: paintJS}); err != nil {
 		return 0, window, err
 	}
+	// A tab that is not in front is not rendered, and then nothing is
+	// ever painted: bring it there, and let it believe it has the focus.
+	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
+		return 0, window, err
+	}
+	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
+		return 0, window, err
+	}
 	// The window on this process's clock, from just before the navigation
 	// to when the paint was seen: the link's records are read inside it
 	// (Chromium's performance.timeOrigin can be hundreds of milliseconds
@@ -194,8 +212,12 @@ func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64
 			last = err
 		}
 		if ctx.Err() != nil {
-			return 0, window, fmt.Errorf("the emergency number was not painted after %v (no a.sos, or no Element Timing entry; last error: %v)",
-				time.Since(start).Round(time.Millisecond), last)
+			// What the page looked like, from a fresh context (ctx is spent).
+			dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			state, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.readyState + ", a.sos: " + !!document.querySelector("a.sos") + ", hidden: " + document.hidden`))
+			dcancel()
+			return 0, window, fmt.Errorf("the emergency number was not painted after %v (page: %s; last error: %v)",
+				time.Since(start).Round(time.Millisecond), state, last)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -89,16 +89,3 @@ func CloseAll() {
 	}
 	shared.started = nil
 }
-
-// Versions lists the running engines' versions, for the test log.
-func Versions() map[string]string {
-	shared.mu.Lock()
-	defer shared.mu.Unlock()
-	v := map[string]string{}
-	for n, r := range shared.started {
-		if r.e != nil {
-			v[n] = r.e.Version()
-		}
-	}
-	return v
-}
