@@ -307,9 +307,30 @@ func (b *tab) open(url string) {
 
 func (b *tab) eval(expr string, out any) {
 	b.t.Helper()
-	if err := b.p.Eval(expr, out); err != nil {
+	var err error
+	for try := 0; try < 3; try++ {
+		if err = b.p.Eval(expr, out); err == nil || !navigating(err) {
+			break
+		}
+		// The page was replaced under the script (a kiosk's idle reset
+		// on a busy machine): ask the new one.
+		time.Sleep(300 * time.Millisecond)
+	}
+	if err != nil {
 		b.t.Fatalf("evaluate %.120s: %v", expr, err)
 	}
+}
+
+// navigating reports whether an evaluation failed because the document
+// went away while it ran, as each engine words it.
+func navigating(err error) bool {
+	s := err.Error()
+	for _, m := range []string{"unload", "no such frame", "context was destroyed", "Execution context", "discarded", "navigat"} {
+		if strings.Contains(s, m) {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *tab) str(expr string) string {

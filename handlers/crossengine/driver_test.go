@@ -1,21 +1,16 @@
-package engines
+package crossengine
 
 import (
 	"bytes"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
-)
 
-func TestMain(m *testing.M) {
-	code := m.Run()
-	CloseAll()
-	os.Exit(code)
-}
+	"github.com/waymark/waymark/browser/engines"
+)
 
 // testPage logs every key event and click, and says whether its own
 // scripts run.
@@ -26,17 +21,19 @@ const testPage = `<!doctype html><html><head><meta name="viewport" content="widt
 for (const t of ["keydown", "keyup"]) addEventListener(t, e => log.push(t + ":" + e.key + (e.shiftKey ? "+shift" : "")));
 document.getElementById("b").addEventListener("click", () => log.push("click"));</script></body></html>`
 
-// TestDriver proves each engine does what Page promises: the exact
-// viewport, keys as a keyboard sends them, a click where asked, Back,
-// scripts off, and a PNG screenshot.
+// TestDriver proves the layer under these tests (browser/engines) does in
+// each engine what Page promises: the exact viewport, keys as a keyboard
+// sends them, a click where asked, Back, scripts off, and a PNG
+// screenshot. It lives here, not in browser/engines, so that it shares
+// this binary's one browser per engine.
 func TestDriver(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		fmt.Fprint(w, testPage)
 	}))
 	defer srv.Close()
-	Each(t, func(t *testing.T, e Engine) {
-		p, err := e.NewPage(t.Context(), Options{Width: 320, Height: 640})
+	engines.Each(t, func(t *testing.T, e engines.Engine) {
+		p, err := e.NewPage(t.Context(), engines.Options{Width: 320, Height: 640})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -51,7 +48,7 @@ func TestDriver(t *testing.T) {
 		if size != [2]int{320, 640} {
 			t.Errorf("viewport %v, want 320x640", size)
 		}
-		keys := append(Press("Shift"), With("Shift", "a")...)
+		keys := append(engines.Press("Shift"), engines.With("Shift", "a")...)
 		if err := p.Keys(keys...); err != nil {
 			t.Fatal(err)
 		}
@@ -72,7 +69,7 @@ func TestDriver(t *testing.T) {
 		if err := p.Back(); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := WaitDocument(p, 10*time.Second, func(u string) bool { return u == srv.URL+"/one" }); err != nil {
+		if u, err := engines.WaitDocument(p, 10*time.Second, func(u string) bool { return u == srv.URL+"/one" }); err != nil {
 			t.Errorf("Back: %v (at %s)", err, u)
 		}
 		png, err := p.Screenshot()
@@ -80,7 +77,7 @@ func TestDriver(t *testing.T) {
 			t.Errorf("screenshot: %v (%d bytes)", err, len(png))
 		}
 
-		q, err := e.NewPage(t.Context(), Options{Width: 375, Height: 667, NoJS: true})
+		q, err := e.NewPage(t.Context(), engines.Options{Width: 375, Height: 667, NoJS: true})
 		if err != nil {
 			t.Fatal(err)
 		}
