@@ -3,10 +3,14 @@
 // WebKit (every iPhone browser) and Gecko (Firefox). Each engine is spoken to
 // in the protocol it understands best on Debian without downloading
 // anything: Chromium through the DevTools protocol (chromedp, as the rest of
-// Waymark's browser tests), WebKit through W3C WebDriver (WebKitGTK's
-// WebKitGTK WebDriver, driving a tiny GTK program that holds one WebView, see
+// Waymark's browser tests), WebKit through W3C WebDriver (WebKitWebDriver
+// under Xvfb, driving a tiny GTK program that holds one WebView, see
 // webview.py), and Gecko through WebDriver BiDi, which firefox-esr speaks
-// itself (bidi.go, a small WebSocket client on the standard library).
+// itself (firefox.go, over websocket.go, a small WebSocket client on the
+// standard library).
+//
+// Need starts each engine once per test binary and decides what a missing
+// one means: a skip naming the Debian package locally, a failure in CI.
 //
 // Every engine accepts any certificate: tests serve HTTPS from
 // httptest.NewTLSServer, whose certificate no browser trusts.
