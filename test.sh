@@ -12,7 +12,7 @@ declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
   [systemd-analyze]=systemd [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
-  [WebKitWebDriver]=webkit2gtk-driver [xvfb-run]=xvfb [xauth]=xauth [firefox-esr]=firefox-esr
+  [WebKitWebDriver]=webkit2gtk-driver [Xvfb]=xvfb [firefox-esr]=firefox-esr
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do

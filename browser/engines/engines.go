@@ -4,7 +4,7 @@
 // in the protocol it understands best on Debian without downloading
 // anything: Chromium through the DevTools protocol (chromedp, as the rest of
 // Waymark's browser tests), WebKit through W3C WebDriver (WebKitWebDriver
-// under Xvfb, driving a tiny GTK program that holds one WebView, see
+// on an Xvfb display, driving a tiny GTK program that holds one WebView, see
 // webview.py), and Gecko through WebDriver BiDi, which firefox-esr speaks
 // itself (firefox.go, over websocket.go, a small WebSocket client on the
 // standard library).
@@ -121,7 +121,7 @@ func (m *Missing) Error() string {
 // Packages are the Debian packages each engine needs here.
 var Packages = map[string]string{
 	Chromium: "chromium",
-	WebKit:   "webkit2gtk-driver xvfb xauth python3-gi gir1.2-webkit2-4.1",
+	WebKit:   "webkit2gtk-driver xvfb python3-gi gir1.2-webkit2-4.1",
 	Firefox:  "firefox-esr",
 }
 

@@ -103,7 +103,8 @@ func (f *firefox) browser(noJS bool) (*bidiBrowser, error) {
 	}
 	b := &bidiBrowser{dir: dir, noJS: noJS, waiting: map[int]chan bidiReply{}}
 	b.cmd = exec.Command(f.path, "--headless", "--no-remote", "--profile", dir, "--remote-debugging-port=0", "about:blank")
-	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// Dies with the test binary even when that panics on its timeout.
+	b.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	b.cmd.Env = append(os.Environ(), "HOME="+dir, "MOZ_CRASHREPORTER_DISABLE=1")
 	stderr, err := b.cmd.StderrPipe()
 	if err != nil {

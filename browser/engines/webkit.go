@@ -1,6 +1,7 @@
 package engines
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	_ "embed"
@@ -15,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -23,12 +25,13 @@ import (
 //go:embed webview.py
 var webviewPy []byte
 
-// webkit is WebKitWebDriver under xvfb-run with one WebDriver session (the
+// webkit is WebKitWebDriver on its own Xvfb display with one WebDriver session (the
 // driver allows no more), each page a window of its own. Whether a new
 // window runs page scripts is read by webview.py from a file (nojs) that
 // NewPage writes or removes just before asking for the window.
 type webkit struct {
-	cmd     *exec.Cmd
+	cmd     *exec.Cmd // WebKitWebDriver
+	xvfb    *exec.Cmd
 	base    string
 	python  string
 	dir     string
@@ -50,12 +53,8 @@ func startWebKit(ctx context.Context) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	xvfb, err := lookPath(WebKit, "xvfb-run")
+	xvfb, err := lookPath(WebKit, "Xvfb")
 	if err != nil {
-		return nil, err
-	}
-	// xvfb-run needs xauth, which apt installs only as a recommendation.
-	if _, err := lookPath(WebKit, "xauth"); err != nil {
 		return nil, err
 	}
 	// Debian's python3 with Debian's GObject bindings, not a virtualenv's.
@@ -80,14 +79,22 @@ func startWebKit(ctx context.Context) (Engine, error) {
 		return nil, err
 	}
 	w := &webkit{base: "http://127.0.0.1:" + strconv.Itoa(port), python: python, dir: dir}
-	// xvfb-run -a finds a free display; its own process group lets Close
+	// Xvfb picks a free display itself (-displayfd). Each process dies
+	// with its parent (Pdeathsig), so a test binary that panics on its
+	// timeout leaves no browser behind; its own process group lets Close
+	// end the driver and every browser process together.
+	display, err := startXvfb(w, xvfb)
+	if err != nil {
+		return nil, err
+	}
 	// end Xvfb, the driver and every browser process together.
-	w.cmd = exec.Command(xvfb, "-a", "-s", "-screen 0 1280x1024x24 -nolisten tcp", driver, "--host=127.0.0.1", "--port="+strconv.Itoa(port))
-	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	w.cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CACHE_HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
+	w.cmd = exec.Command(driver, "--host=127.0.0.1", "--port="+strconv.Itoa(port))
+	w.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	w.cmd.Env = append(os.Environ(), "DISPLAY="+display, "HOME="+dir, "XDG_CACHE_HOME="+dir, "XDG_DATA_HOME="+dir, "XDG_CONFIG_HOME="+dir)
 	var stderr bytes.Buffer
 	w.cmd.Stderr = &stderr
 	if err := w.cmd.Start(); err != nil {
+		w.Close()
 		return nil, err
 	}
 	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
@@ -234,7 +241,42 @@ func (w *webkit) Close() error {
 			<-done
 		}
 	}
+	if w.xvfb != nil && w.xvfb.Process != nil {
+		w.xvfb.Process.Kill()
+		w.xvfb.Wait()
+	}
 	return os.RemoveAll(w.dir)
+}
+
+// startXvfb starts a virtual X display and returns its name (":99").
+func startXvfb(w *webkit, path string) (string, error) {
+	r, wr, err := os.Pipe()
+	if err != nil {
+		return "", err
+	}
+	defer r.Close()
+	w.xvfb = exec.Command(path, "-displayfd", "3", "-screen", "0", "1280x1024x24", "-nolisten", "tcp")
+	w.xvfb.ExtraFiles = []*os.File{wr}
+	w.xvfb.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
+	if err := w.xvfb.Start(); err != nil {
+		wr.Close()
+		return "", err
+	}
+	wr.Close()
+	got := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(r).ReadString('\n')
+		got <- strings.TrimSpace(line)
+	}()
+	select {
+	case n := <-got:
+		if n == "" {
+			return "", fmt.Errorf("Xvfb exited without a display")
+		}
+		return ":" + n, nil
+	case <-time.After(20 * time.Second):
+		return "", fmt.Errorf("Xvfb gave no display in 20 s")
+	}
 }
 
 // wkPage is one window of a session.

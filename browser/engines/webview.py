@@ -8,6 +8,7 @@
 # A window made while the file PATH exists runs no page scripts (WebDriver's
 # still run), as for a person who switched JavaScript off. WebKitWebDriver
 # allows one session, so this is how one browser holds both kinds.
+import ctypes
 import os
 import sys
 
@@ -16,6 +17,13 @@ import gi
 gi.require_version("Gtk", "3.0")
 gi.require_version("WebKit2", "4.1")
 from gi.repository import Gtk, WebKit2  # noqa: E402
+
+# Die with WebKitWebDriver (PR_SET_PDEATHSIG, SIGKILL): a test binary that
+# panics leaves no window behind.
+try:
+    ctypes.CDLL("libc.so.6").prctl(1, 9)
+except OSError:
+    pass
 
 no_js_file = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--no-js-file=")), None)
 ctx = WebKit2.WebContext.get_default()
