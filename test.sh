@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of Waymark on a fresh Debian or Ubuntu machine: it first
 # installs what the tests use (a real Chromium, a real QR decoder, real PDF
-# tools, nginx, Caddy, wrk, ffmpeg and PostgreSQL) from Debian's packages, and axe-core from npm.
+# tools, nginx, Caddy, wrk, ffmpeg and PostgreSQL; WebKit and Firefox beside
+# Chromium for the cross-engine tests) from Debian's packages, and axe-core from npm.
 # CI runs exactly this script (.ci/run).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +12,7 @@ declare -A pkgs=(
   [chromium]=chromium [zbarimg]=zbar-tools [pdftoppm]=poppler-utils
   [rsvg-convert]=librsvg2-bin [nginx]=nginx [caddy]=caddy [wrk]=wrk [curl]=curl
   [systemd-analyze]=systemd [json2po]=translate-toolkit [fc-query]=fontconfig [ffmpeg]=ffmpeg
+  [WebKitWebDriver]=webkit2gtk-driver [Xvfb]=xvfb [firefox-esr]=firefox-esr
 )
 missing=()
 for cmd in "${!pkgs[@]}"; do
@@ -22,6 +24,10 @@ done
 # PostgreSQL for the scan counts that many copies share: the tests run
 # throwaway servers with its initdb and pg_ctl, which are not on PATH.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# The WebKit tests' one-WebView browser (browser/engines/webview.py) is
+# Debian's python3 with GObject and WebKitGTK bindings.
+[ -e /usr/lib/python3/dist-packages/gi/__init__.py ] || missing+=(python3-gi)
+compgen -G '/usr/lib/*/girepository-1.0/WebKit2-4.1.typelib' >/dev/null || missing+=(gir1.2-webkit2-4.1)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
   echo "test.sh: installing ${missing[*]}"
@@ -43,7 +49,8 @@ export PATH="$PATH:$(go env GOPATH)/bin"
 
 go vet ./...
 # Generous per-package timeout: cmd/waymark starts real servers, browsers and
-# PostgreSQL, and a loaded machine must not fail CI by the default 10 minutes.
+# PostgreSQL, and the cross-engine tests drive three engines in turn; a loaded
+# machine must not fail CI by the default 10 minutes.
 go test -count=1 -timeout 40m ./...
 # The packages with shared state run again under the race detector.
 go test -count=1 -race ./stats/ ./qr/ ./handlers/ ./pages/ -run 'Concurren|Race|Scan|Cache|Reload'
