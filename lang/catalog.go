@@ -191,7 +191,7 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 		if loc.Status.Status == "" {
 			loc.Status.Status = "draft"
 		}
-		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
+		loc.localizer = i18n.NewLocalizer(bundle, PluralTag(loc.Tag).String(), Source)
 		loc.english = c.locales[Source]
 	}
 	return c, errs
@@ -224,7 +224,7 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, error) {
 	}
 	plural := pluralCategories(tag)
 	if len(plural) == 0 {
-		return nil, &FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example fa, not prs)", id)}
+		return nil, &FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example ku, not kmr)", id)}
 	}
 	for _, m := range msgs {
 		for form, text := range m.Forms {
@@ -244,7 +244,15 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, error) {
 	if err != nil {
 		return nil, &FileError{File: name, Problem: err.Error()}
 	}
-	if err := c.bundle.AddMessages(tag, mf.Messages...); err != nil {
+	// A language whose plural rule go-i18n files under another tag (prs)
+	// is held under that tag; a file for the other tag itself would mix
+	// with it.
+	if pt := PluralTag(tag); pt != tag {
+		if _, ok := c.locales[pt.String()]; ok {
+			return nil, &FileError{File: name, Problem: fmt.Sprintf("%s and %s cannot both be loaded: Waymark serves %s under %s's plural rule; keep one of them", id, pt, id, pt)}
+		}
+	}
+	if err := c.bundle.AddMessages(PluralTag(tag), mf.Messages...); err != nil {
 		return nil, &FileError{File: name, Problem: err.Error()}
 	}
 	byID := make(map[string]*Message, len(msgs))
