@@ -45,7 +45,11 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	o := poster.Options{Size: sz, BaseURL: base, Langs: splitList(*langs), Discreet: *discreet}
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
+		return err
+	}
+	o := poster.Options{Size: sz, BaseURL: base, Langs: splitList(*langs), Discreet: *discreet, Fonts: fonts}
 	html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, o)
 	if err != nil {
 		return err
@@ -94,6 +98,10 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
 	}
@@ -103,7 +111,7 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	n := len(s.Config.Venues)
 	for i := range s.Config.Venues {
 		v := &s.Config.Venues[i]
-		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: base, Discreet: *discreet})
+		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: base, Discreet: *discreet, Fonts: fonts})
 		if err != nil {
 			return err
 		}
