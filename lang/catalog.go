@@ -49,12 +49,15 @@ type Status struct {
 
 // Locale is one language's messages, ready to translate pages.
 type Locale struct {
-	Tag    language.Tag
-	ID     string // the tag as written in file names and URLs: "zh-Hans"
-	Name   string // in its own language and script
-	Dir    string // "ltr" or "rtl"
-	Status Status
-	File   string
+	Tag  language.Tag
+	ID   string // the tag as written in file names and URLs: "zh-Hans"
+	Name string // in its own language and script
+	// English is the language's name in English: the picker shows it
+	// beside Name, so that a helper who knows only the English name finds it.
+	English string
+	Dir     string // "ltr" or "rtl"
+	Status  Status
+	File    string
 	// Messages as read, with plural forms, for the translators' report.
 	Messages map[string]*Message
 	// Plural is the CLDR plural categories of the language.
@@ -259,7 +262,7 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, error) {
 	for _, m := range msgs {
 		byID[m.ID] = m
 	}
-	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, nil
+	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), English: EnglishName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, nil
 }
 
 var allForms = []string{"zero", "one", "two", "few", "many", "other"}
