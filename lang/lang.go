@@ -59,11 +59,19 @@ func NativeName(t language.Tag) string {
 	return cases.Upper(t).String(string(r)) + name[size:]
 }
 
+// englishNames are English names that CLDR gives otherwise: CLDR reads
+// Tagalog (tl) as Filipino (fil), its standard form, but people who help
+// a Filipino reader often look for "Tagalog".
+var englishNames = map[string]string{"fil": "Tagalog (Filipino)"}
+
 // EnglishName is the language's name in English, for maintainers and for
 // finding a language in the picker.
 func EnglishName(t language.Tag) string {
 	if u, ok := unlisted[t.String()]; ok {
 		return u.english
+	}
+	if n, ok := englishNames[t.String()]; ok {
+		return n
 	}
 	return display.English.Tags().Name(t)
 }

@@ -213,7 +213,7 @@ func TestKurdish(t *testing.T) {
 // other, which they read far better than the default.
 func TestThirtyLanguages(t *testing.T) {
 	site := append(append([]string(nil), demoLanguages...),
-		"ps", "prs", "ur", "ckb", "de", "hi", "pa", "bn", "ml", "th", "fr", "pt", "tr", "lt", "tl")
+		"ps", "prs", "ur", "ckb", "de", "hi", "pa", "bn", "ml", "th", "fr", "pt", "tr", "lt", "fil")
 	tags := make([]language.Tag, len(site))
 	for i, s := range site {
 		tags[i] = language.MustParse(s)
@@ -247,8 +247,10 @@ func TestThirtyLanguages(t *testing.T) {
 		{nil, "bn-IN", "bn"},
 		{nil, "ml-IN", "ml"},
 		{nil, "th-TH", "th"},
-		{nil, "fil-PH", "tl"},
-		{nil, "tl", "tl"},
+		{nil, "fil-PH", "fil"},
+		{nil, "fil", "fil"},
+		{nil, "tl", "fil"}, // CLDR reads Tagalog as Filipino
+		{nil, "tl-PH", "fil"},
 		{nil, "pt-BR", "pt"},
 		{nil, "pt-PT", "pt"},
 		{nil, "tr-TR", "tr"},

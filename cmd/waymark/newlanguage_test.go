@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -134,4 +135,37 @@ func squashText(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// issue23Languages are the languages issue 23 added, as machine drafts.
+var issue23Languages = []string{"ps", "prs", "ur", "ckb", "de", "hi", "pa", "bn", "ml", "th", "fr", "pt", "tr", "lt", "fil"}
+
+// TestI18nThirtyLanguages: `waymark i18n` on the shipped data reports at
+// least thirty languages and no error, and every language of issue 23 is a
+// draft (its pages say so) until a native speaker has reviewed it; the
+// demo offers each of them.
+func TestI18nThirtyLanguages(t *testing.T) {
+	t.Setenv("WAYMARK_LOCALES", "")
+	t.Setenv("WAYMARK_FONTS", "")
+	code, out, errOut := runCLI(t, "i18n", "--config", filepath.Join("..", "..", "site", "demo.toml"))
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	m := regexp.MustCompile(`Translations: (\d+) languages`).FindStringSubmatch(out)
+	if n := 0; m != nil {
+		n, _ = strconv.Atoi(m[1])
+		if n < 30 {
+			t.Errorf("the report counts %d languages, want at least 30", n)
+		}
+	} else {
+		t.Errorf("the report does not count its languages:\n%s", out)
+	}
+	if !strings.Contains(out, "\n0 errors,") {
+		t.Errorf("the report has errors:\n%s", out)
+	}
+	for _, id := range issue23Languages {
+		if !regexp.MustCompile(`(?m)^` + regexp.QuoteMeta(id) + ` +draft +\d+% `).MatchString(out) {
+			t.Errorf("%s is not in the report as a draft", id)
+		}
+	}
 }
