@@ -18,7 +18,8 @@ missing=()
 for cmd in "${!pkgs[@]}"; do
   command -v "$cmd" >/dev/null 2>&1 || missing+=("${pkgs[$cmd]}")
 done
-# Fonts that pages in Ethiopic, Arabic and Chinese need to render in tests.
+# The Noto fonts a stock Android phone has: pages in every script render with
+# them alone in tests (handlers/scripts_test.go), and the --fonts tests add one.
 [ -e /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf ] || missing+=(fonts-noto-core)
 [ -e /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || missing+=(fonts-noto-cjk)
 # PostgreSQL for the scan counts that many copies share: the tests run

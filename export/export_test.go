@@ -203,6 +203,10 @@ var acceptHeaders = []string{
 	"de-DE,de;q=0.9", "fr-FR,fr;q=0.9,ar;q=0.8", "ja,ko;q=0.9,ti;q=0.8",
 	"ar;q=0", "ar;q=0,nl", "ar;q=0.0,ti;q=0.5", "en-", "ar,@@", "ar;level=1", "ar ; q = 0.5",
 	"tr,ku;q=0.9,sq;q=0.8,ps;q=0.7,ur;q=0.6,hi;q=0.5,bn;q=0.4,ti;q=0.3",
+	// The ranges the server reads by more than their language subtag:
+	// Dari as fa-AF, Sorani as ku-Arab or ku from Iraq, Punjabi in
+	// Shahmukhi (no page: the next entry decides).
+	"fa-AF,fa;q=0.9", "ku-Arab-IQ", "ku-IQ,en;q=0.5", "ku-Latn,sq;q=0.5", "pa-Arab-PK,ur;q=0.9", "pa-PK,en;q=0.5", "pa-IN", "prs",
 }
 
 // For every header and every kind of page (generic, venue, venue whose

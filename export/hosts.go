@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -180,7 +181,51 @@ func negotiation(s *pages.Site) []rule {
 			rules = append(rules, rule{re: regexpQuote(base) + `(?:[-_][a-z0-9]+)*`, dir: "/" + s.Locales[i].ID})
 		}
 	}
+	return withSpecialRanges(s, n, rules)
+}
+
+// specialCases are the ranges the server reads by more than their language
+// subtag (lang/negotiate.go): Dari asked for as fa-AF, Sorani as ku-Arab
+// or ku from Iraq or Iran, and Punjabi in Shahmukhi, which the Gurmukhi
+// page does not serve. More subtags first, so that each precedes the
+// shorter range it narrows.
+var specialCases = []string{
+	"ku-arab", "ku-latn", "ku-iq", "ku-ir", "ku-tr", "ku-sy", "ku",
+	"fa-af", "fa-ir", "prs-af", "prs",
+	"pa-arab", "pa-guru", "pa-pk", "pa-in",
+}
+
+// withSpecialRanges puts before the bare-language rules a rule for each
+// special range whose server answer differs from what the rules after it
+// give: its own language, or none ("") so that the header's next entry is
+// tried, as the server does. Broader ranges are settled first, so that a
+// narrower one (ku-Latn) is added when a broader rule (ku) would catch it.
+func withSpecialRanges(s *pages.Site, n *lang.Negotiator, rules []rule) []rule {
+	for _, c := range slices.Backward(specialCases) {
+		server := ""
+		if i, ok := n.Accept(c); ok {
+			server = "/" + s.Locales[i].ID
+		}
+		configs := ""
+		for _, r := range rules {
+			if regexp.MustCompile(`(?i)^` + r.re + `$`).MatchString(c) {
+				configs = r.dir
+				break
+			}
+		}
+		if server != configs {
+			rules = append([]rule{{re: regexpQuote(c) + `(?:[-_][a-z0-9]+)*`, dir: server}}, rules...)
+		}
+	}
 	return rules
+}
+
+// ruleDir is a rule's answer as nginx and Caddy read it: "" for none.
+func ruleDir(r rule) string {
+	if r.dir == "" {
+		return `""`
+	}
+	return r.dir
 }
 
 func regexpQuote(s string) string {
@@ -229,7 +274,7 @@ func nginxConf(root, domain string, s *pages.Site, res *Result, neg []rule) stri
 		fmt.Fprintf(&b, "map %s $waymark_al%d {\n    \"~%s\" $1;\n    default \"\";\n}\n", prev, i, first)
 		fmt.Fprintf(&b, "map $waymark_al%d $waymark_l%d {\n    \"~*%s\" \"\";\n", i, i, zeroQ)
 		for _, r := range neg {
-			fmt.Fprintf(&b, "    \"~*%s\" %s;\n", entryPattern(r), r.dir)
+			fmt.Fprintf(&b, "    \"~*%s\" %s;\n", entryPattern(r), ruleDir(r))
 		}
 		b.WriteString("    default \"\";\n}\n")
 		if i < acceptSteps {
@@ -344,7 +389,7 @@ func caddyfile(root, domain string, s *pages.Site, res *Result, neg []rule) stri
 		fmt.Fprintf(&b, "\tmap %s {wm_al%d} {wm_ar%d} {\n\t\t\"~%s(?:,(.*))?$\" ${1} ${2}\n\t\tdefault \"\" \"\"\n\t}\n", prev, i, i, first)
 		fmt.Fprintf(&b, "\tmap {wm_al%d} {wm_l%d} {\n\t\t\"~(?i)%s\" \"\"\n", i, i, zeroQ)
 		for _, r := range neg {
-			fmt.Fprintf(&b, "\t\t\"~(?i)%s\" %s\n", entryPattern(r), r.dir)
+			fmt.Fprintf(&b, "\t\t\"~(?i)%s\" %s\n", entryPattern(r), ruleDir(r))
 		}
 		b.WriteString("\t\tdefault \"\"\n\t}\n")
 		prev = fmt.Sprintf("{wm_ar%d}", i)

@@ -32,6 +32,7 @@ type Staff struct {
 	token   string
 	qr      *qr.Cache
 	printer *poster.Printer
+	fonts   *poster.Fonts
 	stats   *stats.Stats
 	metrics *Metrics
 	log     *slog.Logger
@@ -53,8 +54,11 @@ type StaffOptions struct {
 	BaseURL string
 	// Token, when set, is required on every request (HTTP Basic password
 	// or Bearer token).
-	Token     string
-	Printer   *poster.Printer
+	Token   string
+	Printer *poster.Printer
+	// Fonts are the poster fonts: the built-in ones and --fonts; nil
+	// reads the built-in ones from Assets.
+	Fonts     *poster.Fonts
 	Stats     *stats.Stats
 	Metrics   *Metrics
 	Log       *slog.Logger
@@ -67,7 +71,7 @@ type StaffOptions struct {
 // NewStaff returns the staff handlers.
 func NewStaff(o StaffOptions) *Staff {
 	s := &Staff{site: o.Site, assets: o.Assets, baseURL: o.BaseURL, token: o.Token, qr: qr.NewCache(4096),
-		printer: o.Printer, stats: o.Stats, metrics: o.Metrics, log: o.Log, threshold: o.Threshold}
+		printer: o.Printer, fonts: o.Fonts, stats: o.Stats, metrics: o.Metrics, log: o.Log, threshold: o.Threshold}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -221,7 +225,7 @@ func (s *Staff) posterOptions(c echo.Context) (poster.Options, error) {
 		langs = append(langs, strings.Split(l, ",")...)
 	}
 	discreet := c.QueryParam("discreet") != ""
-	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL, Discreet: discreet}, nil
+	return poster.Options{Size: sz, Langs: langs, BaseURL: s.baseURL, Discreet: discreet, Fonts: s.fonts}, nil
 }
 
 // posterCSP lets the poster's own fitting script run (by its hash) on the

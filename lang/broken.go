@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 )
 
 // KindBroken is a file that could not be read at all (not JSON, a bad
@@ -40,7 +39,7 @@ func (r *Report) AddLoadErrors(errs []error) {
 			lr = &LanguageReport{Tag: tag, Name: tag, EnglishName: tag, File: p.File, Status: "broken",
 				Missing: []string{}, Stale: []string{}, NoHash: []string{}, Problems: []Problem{}}
 			if t, err := language.Parse(tag); err == nil && t.String() == tag {
-				lr.Name, lr.EnglishName = NativeName(t), display.English.Tags().Name(t)
+				lr.Name, lr.EnglishName = NativeName(t), EnglishName(t)
 				lr.Dir, lr.Script = Dir(t), Script(t)
 			}
 			r.Languages = append(r.Languages, lr)

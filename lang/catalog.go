@@ -50,12 +50,15 @@ type Status struct {
 
 // Locale is one language's messages, ready to translate pages.
 type Locale struct {
-	Tag    language.Tag
-	ID     string // the tag as written in file names and URLs: "zh-Hans"
-	Name   string // in its own language and script
-	Dir    string // "ltr" or "rtl"
-	Status Status
-	File   string
+	Tag  language.Tag
+	ID   string // the tag as written in file names and URLs: "zh-Hans"
+	Name string // in its own language and script
+	// English is the language's name in English: the picker shows it
+	// beside Name, so that a helper who knows only the English name finds it.
+	English string
+	Dir     string // "ltr" or "rtl"
+	Status  Status
+	File    string
 	// Messages as read, with plural forms, for the translators' report.
 	Messages map[string]*Message
 	// Plural is the CLDR plural categories of the language.
@@ -195,7 +198,7 @@ func LoadLayersAll(layers ...Layer) (*Catalog, []error) {
 		if loc.Status.Status == "" {
 			loc.Status.Status = "draft"
 		}
-		loc.localizer = i18n.NewLocalizer(bundle, loc.ID, Source)
+		loc.localizer = i18n.NewLocalizer(bundle, PluralTag(loc.Tag).String(), Source)
 		loc.english = c.locales[Source]
 	}
 	c.withholdStaleNumbers()
@@ -273,7 +276,7 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, []error) {
 	}
 	plural := pluralCategories(tag)
 	if len(plural) == 0 {
-		return nil, []error{&FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example fa, not prs)", id)}}
+		return nil, []error{&FileError{File: name, Problem: fmt.Sprintf("language %q has no CLDR plural rule; use a tag that has one (for example ku, not kmr)", id)}}
 	}
 	var errs []error
 	broken := map[string]bool{}
@@ -302,8 +305,16 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, []error) {
 		}
 		return nil, []error{&FileError{File: name, Problem: err.Error()}}
 	}
+	// A language whose plural rule go-i18n files under another tag (prs)
+	// is held under that tag; a file for the other tag itself would mix
+	// with it.
+	if pt := PluralTag(tag); pt != tag {
+		if _, ok := c.locales[pt.String()]; ok {
+			return nil, append(errs, &FileError{File: name, Problem: fmt.Sprintf("%s and %s cannot both be loaded: Waymark serves %s under %s's plural rule; keep one of them", id, pt, id, pt)})
+		}
+	}
 	good := slices.DeleteFunc(mf.Messages, func(m *i18n.Message) bool { return broken[m.ID] })
-	if err := c.bundle.AddMessages(tag, good...); err != nil {
+	if err := c.bundle.AddMessages(PluralTag(tag), good...); err != nil {
 		return nil, append(errs, &FileError{File: name, Problem: err.Error()})
 	}
 	byID := make(map[string]*Message, len(msgs))
@@ -312,7 +323,7 @@ func (c *Catalog) loadFile(layer Layer, base string) (*Locale, []error) {
 			byID[m.ID] = m
 		}
 	}
-	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, errs
+	return &Locale{Tag: tag, ID: id, Name: NativeName(tag), English: EnglishName(tag), Dir: Dir(tag), File: name, Messages: byID, Plural: plural}, errs
 }
 
 var allForms = []string{"zero", "one", "two", "few", "many", "other"}

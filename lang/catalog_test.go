@@ -142,8 +142,8 @@ func TestLoadBrokenFiles(t *testing.T) {
 		},
 		{
 			name:     "tag without a plural rule",
-			file:     "active.prs.json",
-			data:     "{\n  \"page.heading\": \"کمک\"\n}\n",
+			file:     "active.kmr.json",
+			data:     "{\n  \"page.heading\": \"Alîkarî\"\n}\n",
 			wantText: "no CLDR plural rule",
 		},
 		{

@@ -11,8 +11,6 @@ import (
 	"strings"
 	"text/template/parse"
 	"unicode"
-
-	"golang.org/x/text/language/display"
 )
 
 // Severity says whether a problem stops a release.
@@ -220,7 +218,7 @@ func (c *Catalog) Check(usedIDs []string) *Report {
 
 func newLanguageReport(loc *Locale) *LanguageReport {
 	return &LanguageReport{
-		Tag: loc.ID, Name: loc.Name, EnglishName: display.English.Tags().Name(loc.Tag),
+		Tag: loc.ID, Name: loc.Name, EnglishName: EnglishName(loc.Tag),
 		Dir: loc.Dir, Script: Script(loc.Tag), File: loc.File,
 		Status: loc.Status.Status, ReviewedBy: loc.Status.By, ReviewDate: loc.Status.Date,
 		Plural:  slices.Clone(loc.Plural),

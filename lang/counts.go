@@ -87,6 +87,7 @@ func NeededForms(tag language.Tag, all []string, counts []int) []string {
 // pluralFormOf is the CLDR plural category go-i18n picks for n, asked the
 // same way as pluralCategories.
 func pluralFormOf(tag language.Tag, n int) string {
+	tag = PluralTag(tag)
 	b := i18n.NewBundle(tag)
 	probe := &i18n.Message{ID: "p", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"}
 	if err := b.AddMessages(tag, probe); err != nil {

@@ -19,10 +19,16 @@ var rtlScripts = map[string]bool{
 	"Adlm": true, "Rohg": true, "Mand": true, "Samr": true,
 }
 
+// unlisted are languages that CLDR's data in x/text does not name or give
+// a script: Dari (prs), which CLDR otherwise treats as Persian in
+// Afghanistan (fa-AF).
+var unlisted = map[string]struct{ self, english, script string }{
+	"prs": {"دری", "Dari", "Arab"},
+}
+
 // Dir returns "rtl" or "ltr" for a language, from its (likely) script.
 func Dir(t language.Tag) string {
-	s, _ := t.Script()
-	if rtlScripts[s.String()] {
+	if rtlScripts[Script(t)] {
 		return "rtl"
 	}
 	return "ltr"
@@ -30,13 +36,19 @@ func Dir(t language.Tag) string {
 
 // Script returns the ISO 15924 code of a language's likely script.
 func Script(t language.Tag) string {
-	s, _ := t.Script()
+	s, conf := t.Script()
+	if u, ok := unlisted[t.String()]; ok && conf != language.Exact {
+		return u.script
+	}
 	return s.String()
 }
 
 // NativeName is the language's name in itself, for the language picker:
 // a person who reads no English must still find their language.
 func NativeName(t language.Tag) string {
+	if u, ok := unlisted[t.String()]; ok {
+		return u.self
+	}
 	name := display.Self.Name(t)
 	if name == "" {
 		return t.String()
@@ -45,4 +57,21 @@ func NativeName(t language.Tag) string {
 	// ("español"), which the language's own casing rules capitalise.
 	r, size := utf8.DecodeRuneInString(name)
 	return cases.Upper(t).String(string(r)) + name[size:]
+}
+
+// englishNames are English names that CLDR gives otherwise: CLDR reads
+// Tagalog (tl) as Filipino (fil), its standard form, but people who help
+// a Filipino reader often look for "Tagalog".
+var englishNames = map[string]string{"fil": "Tagalog (Filipino)"}
+
+// EnglishName is the language's name in English, for maintainers and for
+// finding a language in the picker.
+func EnglishName(t language.Tag) string {
+	if u, ok := unlisted[t.String()]; ok {
+		return u.english
+	}
+	if n, ok := englishNames[t.String()]; ok {
+		return n
+	}
+	return display.English.Tags().Name(t)
 }

@@ -54,6 +54,9 @@ func (n *Negotiator) Match(t language.Tag) (int, bool) {
 	if i, ok := n.kurdish(t); ok {
 		return i, true
 	}
+	if i, ok := n.persian(t); ok {
+		return i, true
+	}
 	_, i, conf := n.matcher.Match(t)
 	switch conf {
 	case language.Exact, language.High:
@@ -89,6 +92,33 @@ func (n *Negotiator) kurdish(t language.Tag) (int, bool) {
 	for i, sup := range n.tags {
 		if b, _ := sup.Base(); b.String() == "ckb" {
 			return i, true
+		}
+	}
+	return 0, false
+}
+
+// persian sends Dari readers to Dari (prs) and Farsi readers to Farsi
+// (fa). Phones in Afghanistan send "fa-AF" for Dari, which CLDR reads as
+// Persian in Afghanistan and x/text matches to fa, never to prs. Dari and
+// Farsi are one language in two standards: each reader understands the
+// other's page far better than the default, so each falls back to the
+// other when the site has only one.
+func (n *Negotiator) persian(t language.Tag) (int, bool) {
+	base, _ := t.Base()
+	b := base.String()
+	if b != "fa" && b != "prs" {
+		return 0, false
+	}
+	region, conf := t.Region()
+	want, other := "fa", "prs"
+	if b == "prs" || conf == language.Exact && region.String() == "AF" {
+		want, other = "prs", "fa"
+	}
+	for _, id := range []string{want, other} {
+		for i, sup := range n.tags {
+			if sb, _ := sup.Base(); sb.String() == id {
+				return i, true
+			}
 		}
 	}
 	return 0, false

@@ -204,3 +204,83 @@ func TestKurdish(t *testing.T) {
 		}
 	}
 }
+
+// TestThirtyLanguages: the tags phones send for the languages of issue 23.
+// Phones in Afghanistan send fa-AF for Dari, which CLDR reads as Persian:
+// it must reach the Dari page (prs), not the Farsi one; Punjabi phones in
+// India send pa-IN (Gurmukhi); Sorani phones send ckb-IQ, ku-Arab or ku-IQ.
+// Where the site has only one of Dari and Farsi, each reader gets the
+// other, which they read far better than the default.
+func TestThirtyLanguages(t *testing.T) {
+	site := append(append([]string(nil), demoLanguages...),
+		"ps", "prs", "ur", "ckb", "de", "hi", "pa", "bn", "ml", "th", "fr", "pt", "tr", "lt", "fil")
+	tags := make([]language.Tag, len(site))
+	for i, s := range site {
+		tags[i] = language.MustParse(s)
+	}
+	n := lang.NewNegotiator(tags)
+	tests := []struct {
+		site   []string // nil: the thirty languages
+		header string
+		want   string
+	}{
+		{nil, "fa-AF", "prs"},
+		{nil, "fa-AF, fa;q=0.9", "prs"},
+		{nil, "prs", "prs"},
+		{nil, "prs-AF", "prs"},
+		{nil, "fa", "fa"},
+		{nil, "fa-IR", "fa"},
+		{nil, "ps-AF", "ps"},
+		{nil, "ps", "ps"},
+		{nil, "pa-IN", "pa"},
+		{nil, "pa-Guru-IN", "pa"},
+		{nil, "pa", "pa"},
+		{nil, "pa-Arab-PK", ""}, // Shahmukhi: the Gurmukhi page is unreadable to its reader
+		{nil, "ckb-IQ", "ckb"},
+		{nil, "ckb-IR", "ckb"},
+		{nil, "ku-Arab", "ckb"},
+		{nil, "ku-IQ", "ckb"},
+		{nil, "ur-PK", "ur"},
+		{nil, "ur-IN", "ur"},
+		{nil, "hi-IN", "hi"},
+		{nil, "bn-BD", "bn"},
+		{nil, "bn-IN", "bn"},
+		{nil, "ml-IN", "ml"},
+		{nil, "th-TH", "th"},
+		{nil, "fil-PH", "fil"},
+		{nil, "fil", "fil"},
+		{nil, "tl", "fil"}, // CLDR reads Tagalog as Filipino
+		{nil, "tl-PH", "fil"},
+		{nil, "pt-BR", "pt"},
+		{nil, "pt-PT", "pt"},
+		{nil, "tr-TR", "tr"},
+		{nil, "lt-LT", "lt"},
+		{nil, "de-DE", "de"},
+		{nil, "de-AT", "de"},
+		{nil, "fr-FR", "fr"},
+		{nil, "fr-CA", "fr"},
+		{[]string{"en", "fa"}, "fa-AF", "fa"},
+		{[]string{"en", "fa"}, "prs", "fa"},
+		{[]string{"en", "prs"}, "fa-IR", "prs"},
+		{[]string{"en", "prs"}, "fa", "prs"},
+	}
+	for _, tt := range tests {
+		nn, ids := n, site
+		if tt.site != nil {
+			ids = tt.site
+			tags := make([]language.Tag, len(ids))
+			for i, s := range ids {
+				tags[i] = language.MustParse(s)
+			}
+			nn = lang.NewNegotiator(tags)
+		}
+		i, ok := nn.Accept(tt.header)
+		got := ""
+		if ok {
+			got = ids[i]
+		}
+		if got != tt.want {
+			t.Errorf("site %v, Accept-Language %q: got %q, want %q", tt.site, tt.header, got, tt.want)
+		}
+	}
+}

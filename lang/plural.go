@@ -14,6 +14,7 @@ import (
 // integers and decimals shows which ones it picks. The answer is the rule
 // that Localize will apply, which is what a translator must satisfy.
 func pluralCategories(tag language.Tag) []string {
+	tag = PluralTag(tag)
 	b := i18n.NewBundle(tag)
 	probe := &i18n.Message{ID: "p", Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"}
 	if err := b.AddMessages(tag, probe); err != nil {
@@ -47,4 +48,18 @@ func pluralCategories(tag language.Tag) []string {
 		return nil
 	}
 	return out
+}
+
+// pluralAliases are languages whose CLDR plural rule go-i18n files under
+// another tag. Dari (prs) is the Persian of Afghanistan: CLDR gives it
+// Persian's rule, and go-i18n knows that rule as fa (fa-AF reaches it).
+var pluralAliases = map[string]string{"prs": "fa-AF"}
+
+// PluralTag is the tag under which go-i18n holds a language's plural rule
+// and messages: the language's own, or its alias.
+func PluralTag(tag language.Tag) language.Tag {
+	if a, ok := pluralAliases[tag.String()]; ok {
+		return language.MustParse(a)
+	}
+	return tag
 }

@@ -281,7 +281,8 @@ func TestChoosePathBeatsAcceptLanguage(t *testing.T) {
 		{"", "ar", true, "ar", true},
 		{"", "ru", true, venue.Languages[0], true},
 		{"", "", false, s.Locales[0].ID, true},
-		{"xx", "fa-AF", true, "fa", false},
+		{"xx", "fa-AF", true, "prs", false}, // phones in Afghanistan send fa-AF for Dari
+		{"xx", "fa-IR", true, "fa", false},
 		{"zh-TW", "", true, venue.Languages[0], false},
 	}
 	for _, tt := range tests {

@@ -114,8 +114,11 @@ func TestScale100kVenues(t *testing.T) {
 	if elapsed > maxScaleWall {
 		t.Errorf("start-up took %v, over the loose wall-clock bound %v (target: under 2 s)", elapsed, maxScaleWall)
 	}
-	if after > maxScaleHeap {
-		t.Errorf("heap in use %.1f MiB, over the regression bound %.0f MiB (target: RSS under 200 MB)", mib(after), mib(maxScaleHeap))
+	// The bound is on what the site keeps: the heap before loading holds
+	// whatever the package's other tests keep (their shared demo site),
+	// which grows with every language and which a server does not have.
+	if after > before && after-before > maxScaleHeap {
+		t.Errorf("the site keeps %.1f MiB of heap, over the regression bound %.0f MiB (target: RSS under 200 MB)", mib(after-before), mib(maxScaleHeap))
 	}
 	if peakHeap > maxScalePeakHeap {
 		t.Errorf("the heap reached %.0f MiB while loading, over %.0f MiB (target: RSS under 200 MB)", mib(peakHeap), mib(maxScalePeakHeap))

@@ -245,6 +245,9 @@ type PageData struct {
 	Signs, Others []string
 	Browsers      []string
 	Languages     []*lang.Locale
+	// AllLanguages are the languages of "All languages": every one, in
+	// the order of their English names (picker.go).
+	AllLanguages []*lang.Locale
 	// Featured are the languages at the top of a phone page: the venue's
 	// poster languages (featured.go). Kiosk pages have their own buttons.
 	Featured []*lang.Locale
@@ -275,7 +278,7 @@ type Rights struct {
 
 func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix string) *PageData {
 	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
-		Languages: s.Locales, Prefix: prefix, CSS: s.css, JS: s.js, site: s}
+		Languages: s.Locales, AllLanguages: byEnglishName(s.Locales), Prefix: prefix, CSS: s.css, JS: s.js, site: s}
 	d.Signs, d.Others = s.signs, s.others
 	for _, t := range r.Rights {
 		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: s.paragraphs[t]})

@@ -6,34 +6,28 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
-	"io/fs"
 	"sort"
 	"strings"
-	"unicode"
 
 	"golang.org/x/text/unicode/runenames"
 
 	"github.com/waymark/waymark/lang"
 )
 
-// KindPosterGlyphs is a language whose poster text needs characters that
-// the bundled poster fonts lack: Chromium would print them with a system
-// font (as unnamed Type 3 fonts some print shops reject), or as boxes on a
-// laptop without one.
+// KindPosterGlyphs is a language whose poster text needs a script (or
+// characters) that no poster font has: Chromium would print them with a
+// system font (as unnamed Type 3 fonts some print shops reject), or as
+// boxes on a laptop without one, so such a poster is refused.
 const KindPosterGlyphs = "poster-glyphs"
 
-// posterPrefix marks the messages a poster prints (poster.html), as
-// assets/fonts/subset.sh reads them.
+// posterPrefix marks the messages a poster prints (poster.html).
 const posterPrefix = "poster."
 
-// CheckGlyphs adds to the report, for every language, the characters of
-// its poster messages that no bundled font (assets/fonts/*.woff) has, in
-// the regular or the bold weight. It reads each font's character map.
-func CheckGlyphs(assets fs.FS, cat *lang.Catalog, r *lang.Report) error {
-	regular, bold, err := fontCoverage(assets)
-	if err != nil {
-		return err
-	}
+// CheckFonts adds to the report, for every language, the characters of
+// its poster messages that no poster font (built in, or added with
+// --fonts) shows in that language's font list, grouped by script: a poster
+// in that language is refused until a font for the script is added.
+func CheckFonts(f *Fonts, cat *lang.Catalog, r *lang.Report) {
 	for _, id := range cat.IDs() {
 		loc, _ := cat.Locale(id)
 		ids := make([]string, 0)
@@ -45,35 +39,31 @@ func CheckGlyphs(assets fs.FS, cat *lang.Catalog, r *lang.Report) error {
 		sort.Strings(ids)
 		for _, mid := range ids {
 			m := loc.Messages[mid]
-			var missing []rune
-			seen := map[rune]bool{}
+			var text strings.Builder
 			for _, form := range []string{"zero", "one", "two", "few", "many", "other"} {
-				text, ok := m.Forms[form]
-				if !ok {
-					continue
-				}
-				for _, c := range stripPlaceholders(text) {
-					if seen[c] || unicode.IsSpace(c) || unicode.Is(unicode.Cf, c) || unicode.IsControl(c) {
-						continue
-					}
-					seen[c] = true
-					if !regular[c] || !bold[c] {
-						missing = append(missing, c)
-					}
-				}
+				text.WriteString(m.Forms[form])
 			}
-			if len(missing) == 0 {
-				continue
+			scripts, chars := f.Missing(id, text.String())
+			for _, sc := range scripts {
+				r.Add(id, lang.Problem{Severity: lang.SeverityError, Kind: KindPosterGlyphs, File: m.File, Line: m.Line, ID: mid,
+					Explain: f.Advice(sc, chars[sc])})
 			}
-			var names []string
-			for _, c := range missing {
-				names = append(names, fmt.Sprintf("%c (U+%04X %s)", c, c, runenames.Name(c)))
-			}
-			r.Add(id, lang.Problem{Severity: lang.SeverityError, Kind: KindPosterGlyphs, File: m.File, Line: m.Line, ID: mid,
-				Explain: fmt.Sprintf("the poster fonts (assets/fonts) have no glyph for %s: a maintainer runs assets/fonts/subset.sh to add them (TRANSLATING.md, \"Posters\"), or, for a script none of the fonts covers, adds a Noto font for it", strings.Join(names, ", "))})
 		}
 	}
-	return nil
+}
+
+// describe names characters for a maintainer: ڕ (U+0695 ARABIC LETTER
+// REH WITH SMALL V BELOW), at most eight of them.
+func describe(cs []rune) string {
+	var names []string
+	for i, c := range cs {
+		if i == 8 {
+			names = append(names, fmt.Sprintf("and %d more", len(cs)-8))
+			break
+		}
+		names = append(names, fmt.Sprintf("%c (U+%04X %s)", c, c, runenames.Name(c)))
+	}
+	return strings.Join(names, ", ")
 }
 
 func stripPlaceholders(s string) string {
@@ -88,31 +78,6 @@ func stripPlaceholders(s string) string {
 		}
 		s = s[:i] + " " + s[i+j+2:]
 	}
-}
-
-// fontCoverage returns the characters that the regular fonts together,
-// and the bold fonts together, can show: the poster's font-family list
-// lets Chromium take each character from the first font that has it.
-func fontCoverage(assets fs.FS) (regular, bold map[rune]bool, err error) {
-	regular, bold = map[rune]bool{}, map[rune]bool{}
-	for _, f := range fontFiles {
-		data, err := fs.ReadFile(assets, "fonts/"+f.file)
-		if err != nil {
-			return nil, nil, fmt.Errorf("poster font: %w", err)
-		}
-		cov, err := woffCoverage(data)
-		if err != nil {
-			return nil, nil, fmt.Errorf("poster font %s: %w", f.file, err)
-		}
-		into := regular
-		if f.weight == "700" {
-			into = bold
-		}
-		for c := range cov {
-			into[c] = true
-		}
-	}
-	return regular, bold, nil
 }
 
 // woffCoverage reads the characters a WOFF 1.0 font maps to a glyph, from

@@ -88,7 +88,9 @@ const geometryJS = `(() => {
 func layoutTab(t *testing.T) context.Context {
 	t.Helper()
 	requireBrowser(t)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	// A guard against a hung browser, not a speed test: a poster with
+	// Chinese carries 2.6 MB of fonts and takes seconds on a busy machine.
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
 	t.Cleanup(cancel)
 	tab, closeTab, err := printer.Tab(ctx)
 	if err != nil {
@@ -359,6 +361,59 @@ func TestLayoutRefuses(t *testing.T) {
 	for _, want := range []string{"N3VB7", strings.Join(langs, ","), "A6", "--langs", "--size"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q lacks %q", err, want)
+		}
+	}
+}
+
+// newSets are the hard sets of the languages issue 23 added: Nastaliq
+// (Urdu, tall) with Malayalam (long words) and other Indic scripts, the
+// Afghan pair with English, three Indian scripts with English, Thai (no
+// spaces between words) with Tagalog (fil), six right-to-left languages, and six
+// long Latin ones.
+var newSets = [][]string{
+	{"ur", "ml", "bn", "pa", "hi", "th"},
+	{"ur", "ml", "de"},
+	{"ml", "ur", "ta-like"},
+	{"ps", "prs", "en"},
+	{"hi", "pa", "bn", "en"},
+	{"th", "fil", "en"},
+	{"ur", "ps", "prs", "ckb", "fa", "ar"},
+	{"de", "fr", "pt", "lt", "tr", "fil"},
+	{"ckb", "ur", "en", "ml"},
+	{"ur", "zh-Hans", "am", "ml", "th", "uk"},
+	{"ml", "ur"},
+	{"ur"},
+	{"ml"},
+	{"de"},
+}
+
+// TestLayoutNewLanguages lays out the new languages' hard sets at every
+// size, as TestLayoutFits does the others. "ta-like" stands for a third
+// long South Asian script: Bengali, the longest after Malayalam here.
+func TestLayoutNewLanguages(t *testing.T) {
+	tab := layoutTab(t)
+	s := demo(t)
+	for _, sz := range poster.Sizes {
+		for _, set := range newSets {
+			langs := make([]string, len(set))
+			for i, id := range set {
+				if id == "ta-like" {
+					id = "bn"
+				}
+				if _, ok := s.Locale(id); !ok {
+					t.Fatalf("the demo has no %s", id)
+				}
+				langs[i] = id
+			}
+			html, err := renderWith(t, venue(t, "N3VB7"), poster.Options{Size: sz, Langs: langs, BaseURL: testBase})
+			if err != nil {
+				t.Fatal(err)
+			}
+			bad := layoutProblems(t, tab, html)
+			bad = append(bad, checkCodes(t, tab, "N3VB7", sz)...)
+			if len(bad) > 0 {
+				t.Errorf("%s %v:\n  %s", sz.Name, langs, strings.Join(bad, "\n  "))
+			}
 		}
 	}
 }

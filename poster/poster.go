@@ -13,7 +13,6 @@ import (
 	"net"
 	"net/url"
 	"strings"
-	"unicode"
 
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/pages"
@@ -66,6 +65,9 @@ type Options struct {
 	// `waymark check --strict` fails (`waymark posters --draft`), for a
 	// proof, never for a wall.
 	Draft bool
+	// Fonts are the fonts the poster may embed (LoadFonts); nil reads the
+	// built-in ones from the assets on every call.
+	Fonts *Fonts
 }
 
 // Block is one language's headline and instruction.
@@ -148,22 +150,43 @@ func Render(s *pages.Site, assets fs.FS, venues []*site.Venue, o Options) ([]byt
 	sz := o.Size
 	vars := fmt.Sprintf(":root{--w:%gmm;--h:%gmm;--m:%gmm;--qr:%gmm;--u:%gmm;--tear:%gmm}@page{size:%gmm %gmm}",
 		sz.W, sz.H, sz.Margin, sz.QR, sz.Unit, sz.Tear, sz.W, sz.H)
+	fonts := o.Fonts
+	if fonts == nil {
+		if fonts, err = LoadFonts(assets, ""); err != nil {
+			return nil, err
+		}
+	}
 	doc := &document{Venue: venues[0], Size: sz, CSS: template.CSS(vars + string(css)), Script: template.JS(js)}
 	var text strings.Builder
+	var ids []string
 	for _, v := range venues {
 		sheet, err := newSheet(s, v, o)
 		if err != nil {
 			return nil, err
 		}
 		doc.Pages = append(doc.Pages, sheet)
-		for _, b := range sheet.Blocks {
-			text.WriteString(b.L.Text(sheet.HeadlineID) + b.L.Text("poster.instruction") + b.L.Text("poster.emergency"))
+		for i, b := range sheet.Blocks {
+			msgs := []string{sheet.HeadlineID, "poster.instruction"}
+			if i == 0 {
+				msgs = append(msgs, "poster.emergency", "poster.tear")
+			}
+			// Every letter is drawn from a font the poster carries, or
+			// the poster is not made: no silent fallback to a system font.
+			for _, id := range msgs {
+				t := b.L.Text(id)
+				if scripts, chars := fonts.Missing(b.L.ID, t); len(scripts) > 0 {
+					p := lang.Problem{File: b.L.File, ID: id, Explain: fonts.Advice(scripts[0], chars[scripts[0]])}
+					if m := b.L.Messages[id]; m != nil {
+						p.File, p.Line = m.File, m.Line
+					}
+					return nil, fmt.Errorf("venue %s: no poster in %s (%s): %s", v.Code, b.L.Name, b.L.ID, p)
+				}
+				text.WriteString(t)
+			}
+			ids = append(ids, b.L.ID)
 		}
-		text.WriteString(sheet.Tear.Text("poster.tear"))
 	}
-	if doc.FontFaces, err = fontFaces(assets, text.String()); err != nil {
-		return nil, err
-	}
+	doc.FontFaces = fonts.faces(text.String(), ids)
 	doc.Blocks = doc.Pages[0].Blocks
 	return s.Render("poster", doc)
 }
@@ -281,47 +304,6 @@ func splitURL(short string) []URLPart {
 		parts = append(parts, URLPart{Text: short[:i+1]})
 		short = short[i+1:]
 	}
-}
-
-// fontFiles are the poster fonts. A script's fonts are embedded only when
-// the poster's text uses that script (nil: always, for addresses and
-// numbers), which keeps a Latin poster's HTML small.
-var fontFiles = []struct {
-	family, weight, file string
-	script               *unicode.RangeTable
-}{
-	{"Noto Sans", "400", "NotoSans-Regular.woff", nil},
-	{"Noto Sans", "700", "NotoSans-Bold.woff", nil},
-	{"Noto Sans Arabic", "400", "NotoSansArabic-Regular.woff", unicode.Arabic},
-	{"Noto Sans Arabic", "700", "NotoSansArabic-Bold.woff", unicode.Arabic},
-	{"Noto Sans Ethiopic", "400", "NotoSansEthiopic-Regular.woff", unicode.Ethiopic},
-	{"Noto Sans Ethiopic", "700", "NotoSansEthiopic-Bold.woff", unicode.Ethiopic},
-	{"Noto Sans SC", "400", "NotoSansSC-Regular.woff", unicode.Han},
-	{"Noto Sans SC", "700", "NotoSansSC-Bold.woff", unicode.Han},
-}
-
-// uses reports whether text has a letter of script.
-func uses(text string, script *unicode.RangeTable) bool {
-	return script == nil || strings.IndexFunc(text, func(r rune) bool { return unicode.Is(script, r) }) >= 0
-}
-
-// fontFaces inlines the subsetted poster fonts that text needs, so that
-// the poster prints the same on any laptop and the HTML file works on its
-// own.
-func fontFaces(assets fs.FS, text string) (template.CSS, error) {
-	var b strings.Builder
-	for _, f := range fontFiles {
-		if !uses(text, f.script) {
-			continue
-		}
-		data, err := fs.ReadFile(assets, "fonts/"+f.file)
-		if err != nil {
-			return "", fmt.Errorf("poster font: %w", err)
-		}
-		fmt.Fprintf(&b, "@font-face{font-family:%q;font-weight:%s;src:url(data:font/woff;base64,%s) format(\"woff\")}",
-			f.family, f.weight, base64.StdEncoding.EncodeToString(data))
-	}
-	return template.CSS(b.String()), nil
 }
 
 // sharedSpace is carrier-grade NAT (RFC 6598), which VPNs such as

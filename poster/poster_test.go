@@ -21,6 +21,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -347,12 +348,12 @@ func TestRenderFontsNeeded(t *testing.T) {
 		langs []string
 		want  []string
 	}{
-		{"K7Q2M", []string{"en"}, []string{"Noto Sans"}},
-		{"K7Q2M", []string{"en", "nl", "vi", "uk"}, []string{"Noto Sans"}},
-		{"K7Q2M", []string{"fa", "en"}, []string{"Noto Sans", "Noto Sans Arabic"}},
-		{"K7Q2M", nil, []string{"Noto Sans", "Noto Sans Arabic", "Noto Sans Ethiopic"}},
-		{"K7Q2M", []string{"am"}, []string{"Noto Sans", "Noto Sans Ethiopic"}},
-		{"S5FJ3", nil, []string{"Noto Sans", "Noto Sans SC"}},
+		{"K7Q2M", []string{"en"}, []string{"NotoSans"}},
+		{"K7Q2M", []string{"en", "nl", "vi", "uk"}, []string{"NotoSans"}},
+		{"K7Q2M", []string{"fa", "en"}, []string{"NotoSans", "NotoSansArabic"}},
+		{"K7Q2M", nil, []string{"NotoSans", "NotoSansArabic", "NotoSansEthiopic"}},
+		{"K7Q2M", []string{"am"}, []string{"NotoSans", "NotoSansEthiopic"}},
+		{"S5FJ3", nil, []string{"NotoSans", "NotoSansSC"}},
 	} {
 		doc := string(render(t, tt.code, "A4", tt.langs...))
 		got := map[string]int{}
@@ -851,10 +852,10 @@ func TestPDF(t *testing.T) {
 	t.Run("S5FJ3-A4", func(t *testing.T) {
 		sz := size(t, "A4")
 		file := printPDF(t, render(t, "S5FJ3", "A4"), dir, "S5FJ3-A4.pdf")
-		// Noto Sans SC is a CFF (OTTO) font, which Chromium's PDF backend
-		// writes as unnamed Type 3 fonts; pdffonts cannot name it, so the
-		// Chinese text below is the proof that it printed.
-		checkFonts(t, pdfFonts(t, file), true, "NotoSans-Regular", "NotoSans-Bold")
+		// assets/fonts/build.py converts Noto Sans SC's CFF outlines to
+		// TrueType, which Chromium embeds as a named CID font, never as an
+		// unnamed Type 3 font.
+		checkFonts(t, pdfFonts(t, file), false, "NotoSans-Regular", "NotoSans-Bold", "NotoSansCJKsc-Regular", "NotoSansCJKsc-Bold")
 
 		text := pdfText(t, file)
 		sq := squash(text)
@@ -875,13 +876,57 @@ func TestPDF(t *testing.T) {
 	})
 }
 
+// TestPDFEveryLanguage prints every language the demo site has, three to
+// a poster, and reads the fonts of each PDF: every font is one of the
+// poster's own, embedded and named (no Type 3 font, which is what Chromium
+// writes for a glyph it takes from a system font or for CFF outlines),
+// and Urdu prints in Nastaliq. New languages are covered as they are
+// added to the demo.
+func TestPDFEveryLanguage(t *testing.T) {
+	requireBrowser(t)
+	realtools.Need(t, "pdffonts", "poppler-utils")
+	dir := t.TempDir()
+	var ids []string
+	for _, l := range demo(t).Locales {
+		ids = append(ids, l.ID)
+	}
+	if len(ids) < 15 {
+		t.Fatalf("the demo has %d languages", len(ids))
+	}
+	for i := 0; i < len(ids); i += 3 {
+		langs := ids[i:min(i+3, len(ids))]
+		name := strings.Join(langs, "-")
+		t.Run(name, func(t *testing.T) {
+			file := printPDF(t, render(t, "K7Q2M", "A4", langs...), dir, name+".pdf")
+			fonts := pdfFonts(t, file)
+			var required []string
+			if slices.Contains(langs, "ur") {
+				required = append(required, "NotoNastaliqUrdu-Bold", "NotoNastaliqUrdu-Regular")
+			}
+			checkFonts(t, fonts, false, required...)
+			for _, f := range fonts {
+				if strings.Contains(f.typ, "Type 3") {
+					t.Errorf("%s: a Type 3 font (%s)", name, f.name)
+				}
+			}
+		})
+	}
+}
+
 // ourFonts are the PostScript names of the poster's embedded fonts. Any
 // other font in a PDF is a system font that Chromium fell back to for a
 // glyph the subsets lack: another laptop may not have it and print boxes.
 var ourFonts = map[string]bool{
 	"NotoSans-Regular": true, "NotoSans-Bold": true,
 	"NotoSansArabic-Regular": true, "NotoSansArabic-Bold": true,
+	"NotoNastaliqUrdu-Regular": true, "NotoNastaliqUrdu-Bold": true,
 	"NotoSansEthiopic-Regular": true, "NotoSansEthiopic-Bold": true,
+	"NotoSansDevanagari-Regular": true, "NotoSansDevanagari-Bold": true,
+	"NotoSansBengali-Regular": true, "NotoSansBengali-Bold": true,
+	"NotoSansGurmukhi-Regular": true, "NotoSansGurmukhi-Bold": true,
+	"NotoSansTamil-Regular": true, "NotoSansTamil-Bold": true,
+	"NotoSansMalayalam-Regular": true, "NotoSansMalayalam-Bold": true,
+	"NotoSansThai-Regular": true, "NotoSansThai-Bold": true,
 	"NotoSansCJKsc-Regular": true, "NotoSansCJKsc-Bold": true,
 }
 

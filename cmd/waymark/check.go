@@ -26,10 +26,13 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	// Posters print every language with the bundled fonts only.
-	if err := poster.CheckGlyphs(assets.FS(), s.Catalog, s.Report); err != nil {
+	// Posters print every language with their own fonts only: the
+	// built-in ones and --fonts.
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
 		return err
 	}
+	poster.CheckFonts(fonts, s.Catalog, s.Report)
 	if s.Report.Errors > 0 {
 		return pages.ReportError{Report: s.Report}
 	}

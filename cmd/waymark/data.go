@@ -2,11 +2,13 @@ package main
 
 import (
 	"flag"
+	"io/fs"
 	"os"
 
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/poster"
 )
 
 // dataFlags are where a command reads the deployment's data: its config
@@ -14,15 +16,21 @@ import (
 // that reads data takes both, and loads them through pages.Load, so that
 // every path runs the same checks.
 type dataFlags struct {
-	config, locales string
+	config, locales, fonts string
 }
 
-// addDataFlags adds --config and --locales to a command's flags.
+// addDataFlags adds --config, --locales and --fonts to a command's flags.
 func addDataFlags(fs *flag.FlagSet) *dataFlags {
 	d := &dataFlags{}
 	fs.StringVar(&d.config, "config", "", "config file (TOML); empty uses the embedded demo")
 	fs.StringVar(&d.locales, "locales", "", "folder of the deployment's own texts (active.<tag>.json), which add to and override the built-in ones")
+	fs.StringVar(&d.fonts, "fonts", "", "folder of TrueType fonts (.ttf, .woff) that posters may embed besides the built-in ones, for a script none of them covers (TRANSLATING.md, section 10)")
 	return d
+}
+
+// posterFonts are the built-in poster fonts and the deployment's --fonts.
+func (d *dataFlags) posterFonts(assets fs.FS) (*poster.Fonts, error) {
+	return poster.LoadFonts(assets, d.fonts)
 }
 
 // sources are the embedded locales and assets, or with dev the folders

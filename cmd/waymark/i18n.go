@@ -87,10 +87,13 @@ func runI18n(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
-	// Posters print every language with the bundled fonts only.
-	if err := poster.CheckGlyphs(src.Assets, cat, report); err != nil {
+	// Posters print every language with their own fonts only: the
+	// built-in ones and --fonts.
+	fonts, err := from.posterFonts(src.Assets)
+	if err != nil {
 		return err
 	}
+	poster.CheckFonts(fonts, cat, report)
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")

@@ -50,7 +50,11 @@ func runPoster(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	o := poster.Options{Size: sz, BaseURL: base, Langs: splitList(*langs), Discreet: *discreet}
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
+		return err
+	}
+	o := poster.Options{Size: sz, BaseURL: base, Langs: splitList(*langs), Discreet: *discreet, Fonts: fonts}
 	html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, o)
 	if err != nil {
 		return err
@@ -117,6 +121,10 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(*outDir, 0o755); err != nil {
 		return err
 	}
@@ -129,7 +137,7 @@ func runPosters(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	n := len(runs)
 	for i, r := range runs {
 		v := r.venue
-		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: r.size, BaseURL: base, Discreet: *discreet, Draft: *draft})
+		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: r.size, BaseURL: base, Discreet: *discreet, Draft: *draft, Fonts: fonts})
 		if err != nil {
 			return err
 		}

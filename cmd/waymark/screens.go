@@ -71,8 +71,12 @@ func runScreens(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := shoot("kiosk-en.png", 800, 1280, chromedp.Navigate(srv.URL+v.Path()+"/kiosk/en")); err != nil {
 		return err
 	}
+	fonts, err := from.posterFonts(assets.FS())
+	if err != nil {
+		return err
+	}
 	for _, sz := range poster.Sizes {
-		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: "https://example.org"})
+		html, err := poster.Render(s, assets.FS(), []*site.Venue{v}, poster.Options{Size: sz, BaseURL: "https://example.org", Fonts: fonts})
 		if err != nil {
 			return err
 		}

@@ -108,8 +108,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Scanned: func(code string) { st.Inc(code, time.Now()) }})
 	var printer poster.Printer
 	defer printer.Close()
+	fonts, err := c.data.posterFonts(src.Assets)
+	if err != nil {
+		return err
+	}
 	staff := handlers.NewStaff(handlers.StaffOptions{Site: public.Site, Assets: src.Assets, BaseURL: c.baseURL,
-		Token: token, Printer: &printer, Stats: st, Metrics: metrics, Log: log})
+		Token: token, Printer: &printer, Fonts: fonts, Stats: st, Metrics: metrics, Log: log})
 	pubMax, staffMax := connCaps()
 	pubLimiter := func() *handlers.ConnLimiter {
 		return handlers.NewConnLimiter(handlers.ConnOptions{

@@ -164,7 +164,7 @@ func TestTranslatingAddLanguage(t *testing.T) {
 		t.Errorf("/K7Q2M/sw is not the Swahili page:\n%.600s", page)
 	}
 	menu := waitPage(t, "http://"+addr+"/K7Q2M", &logs)
-	if !regexp.MustCompile(`href="/K7Q2M/sw"[^>]*>Kiswahili<`).MatchString(menu) {
+	if !regexp.MustCompile(`href="/K7Q2M/sw"[^>]*>Kiswahili <small lang="en" dir="ltr">Swahili</small><`).MatchString(menu) {
 		t.Errorf("the language menu of /K7Q2M does not offer Kiswahili")
 	}
 	srv.Process.Signal(syscall.SIGTERM)
