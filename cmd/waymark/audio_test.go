@@ -360,7 +360,9 @@ func TestAudioSaysTheRegionsNumber(t *testing.T) {
 	cfg := faultConfig(t, dir, func(s string) string { return s })
 	p := faultStart(t, dir, cfg)
 	srcRE := regexp.MustCompile(`/audio/ar/emergency\.[0-9a-f]{10}\.mp3`)
-	fetch := func() (string, []byte) {
+	// try fetches the page and its recording; false when a reload came
+	// between the two (the page's recording is then the old site's).
+	try := func() (string, []byte, bool) {
 		t.Helper()
 		_, page := faultGet(t, p.url("/K7Q2M/ar"))
 		src := srcRE.FindString(page)
@@ -368,10 +370,15 @@ func TestAudioSaysTheRegionsNumber(t *testing.T) {
 			t.Fatal("the Arabic page offers no emergency recording")
 		}
 		code, body := faultGet(t, p.url(src))
-		if code != 200 {
-			t.Fatalf("%s: %d", src, code)
+		return src, []byte(body), code == 200
+	}
+	fetch := func() (string, []byte) {
+		t.Helper()
+		src, body, ok := try()
+		if !ok {
+			t.Fatalf("%s: not served", src)
 		}
-		return src, []byte(body)
+		return src, body
 	}
 	set, err := audio.Load(lang.Layer{FS: locales.FS(), Name: "locales"})
 	if err != nil {
@@ -412,8 +419,9 @@ func TestAudioSaysTheRegionsNumber(t *testing.T) {
 	p.signal(t, syscall.SIGHUP)
 	var src2 string
 	var body2 []byte
-	for deadline := time.Now().Add(15 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if src2, body2 = fetch(); src2 != src1 {
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		var ok bool
+		if src2, body2, ok = try(); ok && src2 != src1 {
 			break
 		}
 	}
