@@ -87,7 +87,7 @@ func brokenLocales(t *testing.T) string {
 	ti := "{\n" +
 		"  \"page.help\": {\n    \"other\": \"ሓገዝን ምኽርን\"\n  },\n" + // line 2
 		"  \"page.intro\": {\n    \"other\": \"You are not in trouble for reading this. Open a section to read more.\"\n  },\n" + // line 5
-		"  \"emergency.silent\": {\n    \"other\": \"\u202e{{.Number}} ደውሉ\"\n  }\n" + // line 8
+		"  \"emergency.silent\": {\n    \"other\": \"\u202e{{.Number}} ደውሉ 55\"\n  }\n" + // line 8 (55 as in English: only the direction control is wrong)
 		"}\n"
 	if err := os.WriteFile(filepath.Join(dir, "active.ti.json"), []byte(ti), 0o644); err != nil {
 		t.Fatal(err)
