@@ -234,7 +234,14 @@ type limitedConn struct {
 	skipped  int
 	pend     []byte // bytes for net/http before reading more
 	carry    []byte // bytes read but not yet passed on (nor counted)
+	head     []byte // the start of the line being read (lineHead bytes)
+	body     bool   // the header being read declares a body
+	ended    bool   // a header that declared a body has ended: no more bytes
 }
+
+// lineHead is how much of each header line is kept to recognise
+// Content-Length and Transfer-Encoding.
+const lineHead = 40
 
 var errTooManyHeaders = errors.New("too many header lines")
 
@@ -249,6 +256,13 @@ const maxSkipBytes = 64 << 10
 // connection: a refused request then costs about what a normal one does,
 // where closing it would make each attempt a new connection.
 func (c *limitedConn) Read(p []byte) (int, error) {
+	if c.ended && len(c.pend) == 0 {
+		// The public site reads no request body (the handler refuses
+		// one and closes the connection): what follows the header is
+		// never passed on, so it can neither be counted as header lines
+		// nor parsed as a next request.
+		return 0, io.EOF
+	}
 	if len(c.pend) > 0 {
 		n := copy(p, c.pend)
 		c.pend = c.pend[n:]
@@ -287,6 +301,10 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 				continue
 			}
 			c.skipping = false
+			if c.body {
+				c.body, c.ended = false, true
+				return 0, io.EOF
+			}
 			n = copy(p, p[end:n])
 			if n == 0 {
 				if err != nil {
@@ -295,19 +313,30 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 				continue
 			}
 		}
-		start, over := c.countLines(p[:n])
+		start, over, end := c.countLines(p[:n])
+		if end > 0 {
+			// The header declared a body: pass the header on, and nothing
+			// after it.
+			c.ended = true
+			return end, nil
+		}
 		if !over {
 			return n, err
 		}
 		// Deliver the lines up to the one over the limit, then the mark
 		// and a blank line; skip the rest of this header; what follows it
 		// (a next request) is read again, and counted, by the next Read.
-		c.skipping, c.skipped, c.lines, c.lineLen = true, 0, 0, 0
+		c.skipping, c.skipped, c.lines = true, 0, 0
 		rest := p[start:n]
 		c.pend = append(c.pend[:0], cutMark+": 1\r\n\r\n"...)
 		if end, found := c.skipHeader(rest); found {
 			c.skipping = false
-			c.carry = append(append([]byte(nil), rest[end:]...), c.carry...)
+			if c.body {
+				c.body, c.ended = false, true
+				c.carry = nil
+			} else {
+				c.carry = append(append([]byte(nil), rest[end:]...), c.carry...)
+			}
 		} else {
 			c.skipped = len(rest)
 		}
@@ -327,56 +356,85 @@ func (c *limitedConn) skipHeader(b []byte) (end int, found bool) {
 	for off < len(b) {
 		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
-			c.lineLen += len(b) - off
-			if b[len(b)-1] == '\r' {
-				c.lineLen--
-			}
+			c.partLine(b[off:])
 			return 0, false
 		}
-		seg := i
-		if i > 0 && b[off+i-1] == '\r' {
-			seg--
+		if c.endLine(b[off : off+i]) {
+			return off + i + 1, true
 		}
-		blank := c.lineLen+seg <= 0
-		c.lineLen = 0
 		off += i + 1
-		if blank {
-			return off, true
-		}
 	}
 	return 0, false
 }
 
 // countLines follows header lines across reads and reports whether the
 // request in progress has more than MaxHeaderLines, and where the line
-// over the limit starts in b. A blank line ends a request's header; the
-// public listener reads no bodies (GET and HEAD).
-func (c *limitedConn) countLines(b []byte) (cut int, over bool) {
+// over the limit starts in b. A blank line ends a request's header; if
+// that header declared a body, end is the index after the blank line:
+// nothing after it is a header (nor, here, a next request).
+func (c *limitedConn) countLines(b []byte) (cut int, over bool, end int) {
 	off := 0
 	for off < len(b) {
 		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
-			c.lineLen += len(b) - off
-			if b[len(b)-1] == '\r' {
-				c.lineLen-- // may end "\r" of a blank line
-			}
-			return 0, false
+			c.partLine(b[off:])
+			return 0, false, 0
 		}
-		seg := i
-		if i > 0 && b[off+i-1] == '\r' {
-			seg--
-		}
-		if c.lineLen+seg <= 0 {
+		if c.endLine(b[off : off+i]) {
 			c.lines = 0 // blank line: the header is complete
+			if c.body {
+				c.body = false
+				return 0, false, off + i + 1
+			}
 		} else if c.lines++; c.lines > c.l.o.MaxHeaderLines+1 { // +1: the request line
 			// Cut after this line: it may have begun in a read already
 			// passed on, so it is passed on whole.
-			return off + i + 1, true
+			return off + i + 1, true, 0
 		}
-		c.lineLen = 0
 		off += i + 1
 	}
-	return 0, false
+	return 0, false, 0
+}
+
+// partLine follows a line that continues in the next read.
+func (c *limitedConn) partLine(b []byte) {
+	c.lineLen += len(b)
+	if len(c.head) < lineHead {
+		c.head = append(c.head, b[:min(len(b), lineHead-len(c.head))]...)
+	}
+}
+
+// endLine ends a line whose last part is b (without its '\n'), notes
+// whether it declares a request body, and reports whether it was blank.
+func (c *limitedConn) endLine(b []byte) (blank bool) {
+	c.partLine(b)
+	line := bytes.TrimSuffix(c.head, []byte("\r"))
+	blank = c.lineLen-len(c.head)+len(line) <= 0
+	if !blank && declaresBody(line, c.lineLen > len(c.head)) {
+		c.body = true
+	}
+	c.lineLen, c.head = 0, c.head[:0]
+	return blank
+}
+
+var (
+	contentLength    = []byte("content-length:")
+	transferEncoding = []byte("transfer-encoding:")
+)
+
+// declaresBody reports whether a header line (its first lineHead bytes;
+// cut: the line is longer) is a Transfer-Encoding or a Content-Length
+// other than 0. When in doubt it says yes: the request is still answered,
+// and only what follows its header is dropped.
+func declaresBody(line []byte, cut bool) bool {
+	if len(line) >= len(transferEncoding) && bytes.EqualFold(line[:len(transferEncoding)], transferEncoding) {
+		return true
+	}
+	if len(line) < len(contentLength) || !bytes.EqualFold(line[:len(contentLength)], contentLength) {
+		return false
+	}
+	v := bytes.Trim(line[len(contentLength):], " \t\r")
+	return cut || len(v) == 0 || len(bytes.Trim(v, "0")) > 0
 }
 
 // cutMark is the header Read adds to a request whose header it cut short,

@@ -1,0 +1,184 @@
+package main
+
+// Tests of issue 22 ("Hardening, round three") against a real `waymark
+// serve` process, and real Caddy and nginx in front of it.
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/waymark/waymark/internal/realtools"
+)
+
+// proxyCaddy runs a real Caddy with the shipped deploy/Caddyfile in front
+// of upstream, on plain http on a loopback port (Caddy keeps its upstream
+// connections alive and reuses them for the next visitor).
+func proxyCaddy(t *testing.T, upstream string) string {
+	t.Helper()
+	caddy := realtools.Need(t, "caddy", "caddy")
+	conf, err := os.ReadFile("../../deploy/Caddyfile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const site = "\n{$WAYMARK_DOMAIN:example.org} {\n"
+	text := string(conf)
+	if !strings.Contains(text, site) || !strings.Contains(text, "{\n\t# Caddy writes") {
+		t.Fatalf("deploy/Caddyfile no longer has the lines this test adapts:\n%s", text)
+	}
+	addr := faultAddr(t)
+	text = strings.Replace(text, site, "\nhttp://"+addr+" {\n\tbind 127.0.0.1\n", 1)
+	text = strings.Replace(text, "{\n\t# Caddy writes", "{\n\tadmin off\n\t# Caddy writes", 1)
+	home := t.TempDir()
+	path := filepath.Join(home, "Caddyfile")
+	faultWrite(t, path, text)
+	cmd := exec.Command(caddy, "run", "--config", path, "--adapter", "caddyfile")
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+home, "XDG_CONFIG_HOME="+home, "WAYMARK_UPSTREAM="+upstream)
+	logs := &realtools.Buffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	startProxy(t, cmd, addr, logs)
+	return "http://" + addr
+}
+
+// proxyNginx runs a real nginx as a reverse proxy in front of upstream,
+// with keep-alive upstream connections (the configuration that pools
+// them: HTTP/1.1, no Connection header, an upstream keepalive pool).
+func proxyNginx(t *testing.T, upstream string) string {
+	t.Helper()
+	nginx := realtools.Need(t, "nginx", "nginx")
+	addr := faultAddr(t)
+	prefix := t.TempDir()
+	conf := fmt.Sprintf(`daemon off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 64; }
+http {
+    client_body_temp_path %[1]s/body;
+    proxy_temp_path %[1]s/proxy;
+    fastcgi_temp_path %[1]s/fastcgi;
+    uwsgi_temp_path %[1]s/uwsgi;
+    scgi_temp_path %[1]s/scgi;
+    access_log off;
+    upstream waymark { server %[2]s; keepalive 4; }
+    server {
+        listen %[3]s;
+        location / {
+            proxy_pass http://waymark;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+`, prefix, upstream, addr)
+	if os.Geteuid() == 0 {
+		conf = "user root;\n" + conf
+	}
+	path := filepath.Join(prefix, "nginx.conf")
+	faultWrite(t, path, conf)
+	cmd := exec.Command(nginx, "-p", prefix, "-c", path)
+	logs := &realtools.Buffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	startProxy(t, cmd, addr, logs)
+	return "http://" + addr
+}
+
+func startProxy(t *testing.T, cmd *exec.Cmd, addr string, logs *realtools.Buffer) {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// SIGTERM, so that nginx's master stops its worker too.
+	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
+	for range 200 {
+		if resp, err := http.Get("http://" + addr + "/"); err == nil {
+			resp.Body.Close()
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("%s did not start:\n%s", filepath.Base(cmd.Path), logs.String())
+}
+
+// TestHardenBodiesThroughProxies (issue 22, finding 1): through real Caddy
+// (the shipped Caddyfile) and real nginx, both keeping their upstream
+// connections alive, requests with bodies of many short lines (a POST, a
+// chunked POST, a GET with a body, one whose body is a chosen next
+// request) never change what the next visitor gets: the page, whole.
+// Before the fix the body's lines were counted as header lines and the
+// cut left bytes on the pooled connection that became the start of the
+// next visitor's request: a 431 or a 404 instead of the page.
+func TestHardenBodiesThroughProxies(t *testing.T) {
+	p := hardStart(t, 0, nil)
+	visit := func(base string) (int, []byte, error) {
+		req, _ := http.NewRequest("GET", base+"/K7Q2M", nil)
+		req.Header.Set("Accept-Encoding", "identity")
+		resp, err := (&http.Transport{DisableCompression: true, DisableKeepAlives: true}).RoundTrip(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, b, err
+	}
+	_, want, err := visit("http://" + p.addr)
+	if err != nil || !bytes.Contains(want, []byte("<title")) {
+		t.Fatalf("the page, directly: %v %.100q", err, want)
+	}
+	// 66 lines: the old cut came after the 65th line past the header's
+	// end, and skipped to the next blank line; the bytes it replaced
+	// with its marker then left the body's last 26 bytes on the
+	// connection. Each body below ends in 26 bytes that begin a request.
+	lines := strings.Repeat("a\n", 66) + "\n" + strings.Repeat("c", 40)
+	prefix := strings.Repeat("b\n", 66) + "\n" + "xxxxxxxx" + "GET /ZZZZZ HTTP/1.1\r\nX-A: "
+	attacks := []struct {
+		name, method, body string
+		chunked            bool
+	}{
+		{"POST, many lines", "POST", lines, false},
+		{"POST chunked, many lines", "POST", lines, true},
+		{"GET with a body", "GET", lines, false},
+		{"POST, a chosen prefix", "POST", prefix, false},
+	}
+	for _, proxy := range []struct {
+		name string
+		run  func(*testing.T, string) string
+	}{{"caddy", proxyCaddy}, {"nginx", proxyNginx}} {
+		t.Run(proxy.name, func(t *testing.T) {
+			base := proxy.run(t, p.addr)
+			attacker := &http.Client{Timeout: 3 * time.Second}
+			bad := 0
+			for round := range 5 {
+				for _, a := range attacks {
+					var body io.Reader = strings.NewReader(a.body)
+					if a.chunked {
+						body = io.MultiReader(body) // unknown length: sent chunked
+					}
+					req, _ := http.NewRequest(a.method, base+"/", body)
+					if resp, err := attacker.Do(req); err == nil {
+						io.Copy(io.Discard, resp.Body)
+						resp.Body.Close()
+					}
+					code, got, err := visit(base)
+					if err != nil || code != http.StatusOK || !bytes.Equal(got, want) {
+						bad++
+						if bad <= 3 {
+							t.Errorf("round %d, after %s: the next visitor got %d %.80q (%v), want 200 and the page", round, a.name, code, got, err)
+						}
+					}
+				}
+			}
+			if bad > 0 {
+				t.Errorf("%d of %d visitors after an attacker did not get their page", bad, 5*len(attacks))
+			}
+		})
+	}
+}
