@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -32,10 +33,22 @@ type ConnLimiter struct {
 	o    ConnOptions
 	high int
 
-	mu         sync.Mutex
-	open       int
-	head, tail *limitedConn // evictable connections, longest-idle first
+	mu      sync.Mutex
+	open    int
+	idle    lru // idle, or their request not yet fully arrived; longest-idle first
+	busy    lru // serving a request; longest-busy first
+	nbusy   int
+	flooded bool // past the high water mark since the last memory release
 }
+
+// lru is a list of connections, oldest first.
+type lru struct{ head, tail *limitedConn }
+
+// Young is how long a new connection is safe from eviction while an
+// older one can go instead: a visitor's phone on a slow network needs a
+// moment to send its request, and must not make way for someone who has
+// held a connection for longer.
+const Young = 3 * time.Second
 
 // ConnOptions configure a ConnLimiter.
 type ConnOptions struct {
@@ -104,16 +117,24 @@ func (ll *limitListener) Close() error {
 	return ll.Listener.Close()
 }
 
-// admit counts a new connection and, near the cap, closes the
-// longest-idle ones to make room.
+// admit counts a new connection and, near the cap, closes others to make
+// room (see victim).
 func (l *ConnLimiter) admit(c *limitedConn) {
 	var victims []*limitedConn
 	l.mu.Lock()
 	l.open++
-	c.since = time.Now()
-	l.push(c)
-	for l.open > l.high && l.head != nil && l.head != c {
-		victims = append(victims, l.evictHead())
+	now := time.Now()
+	c.since = now
+	l.idle.push(c)
+	if l.open > l.high {
+		l.flooded = true
+	}
+	for l.open > l.high {
+		v := l.victim(now, c)
+		if v == nil {
+			break
+		}
+		victims = append(victims, l.evict(v))
 	}
 	l.mu.Unlock()
 	for _, v := range victims {
@@ -121,14 +142,44 @@ func (l *ConnLimiter) admit(c *limitedConn) {
 	}
 }
 
-// evictHead takes the longest-idle connection off the list, to be closed
-// once l.mu is released. l.mu is held.
-func (l *ConnLimiter) evictHead() *limitedConn {
-	v := l.head
-	l.remove(v)
+// victim picks the connection to close for a new one (c): the
+// longest-idle, unless it is Young and a connection has been busy with
+// one request for longer; then that one. A request that takes seconds on
+// the public site is someone holding a connection (a body or an answer
+// read a byte at a time), and a visitor who has just connected must not
+// make way for them. Returns nil when only c is left.
+func (l *ConnLimiter) victim(now time.Time, c *limitedConn) *limitedConn {
+	idle := l.idle.head
+	if idle == c {
+		idle = nil
+	}
+	if idle != nil && now.Sub(idle.since) >= Young {
+		return idle
+	}
+	if b := l.busy.head; b != nil && now.Sub(b.since) >= Young {
+		return b
+	}
+	return idle
+}
+
+// evict takes v off its list, to be closed once l.mu is released. l.mu is
+// held.
+func (l *ConnLimiter) evict(v *limitedConn) *limitedConn {
+	l.unlist(v)
 	v.gone = true
 	l.open--
 	return v
+}
+
+// unlist takes c off whichever list holds it. l.mu is held.
+func (l *ConnLimiter) unlist(c *limitedConn) {
+	if c.isBusy {
+		l.busy.remove(c)
+		c.isBusy = false
+		l.nbusy--
+	} else {
+		l.idle.remove(c)
+	}
 }
 
 // ConnState tracks connections; chain it into http.Server.ConnState.
@@ -143,26 +194,44 @@ func (l *ConnLimiter) ConnState(nc net.Conn, s http.ConnState) {
 			return
 		}
 	}
+	var victim *limitedConn
 	l.mu.Lock()
+	now := time.Now()
 	switch s {
 	case http.StateActive:
-		l.remove(c)
+		l.unlist(c)
+		if !c.gone {
+			c.since = now
+			c.isBusy = true
+			l.busy.push(c)
+			l.nbusy++
+			// Busy connections are bounded too: each holds buffers and a
+			// goroutine, and past half the cap the longest-busy goes.
+			if b := l.busy.head; l.nbusy > l.o.Max/2 && b != c && now.Sub(b.since) >= Young {
+				victim = l.evict(b)
+			}
+		}
 	case http.StateIdle:
-		l.remove(c)
-		c.since = time.Now()
-		l.push(c)
+		l.unlist(c)
+		c.since = now
+		l.idle.push(c)
 	case http.StateClosed, http.StateHijacked:
-		l.remove(c)
+		l.unlist(c)
 		if !c.gone {
 			c.gone = true
 			l.open--
 		}
 	}
 	l.mu.Unlock()
+	if victim != nil {
+		victim.Conn.Close()
+	}
 }
 
 // sweep closes idle connections after ShortIdle while more than half of
-// the cap is in use.
+// the cap is in use, and once a flood of connections has passed, gives
+// the memory it took back to the system (the Go runtime would keep it
+// for minutes).
 func (l *ConnLimiter) sweep(done <-chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -173,32 +242,39 @@ func (l *ConnLimiter) sweep(done <-chan struct{}) {
 		case now := <-t.C:
 			var victims []*limitedConn
 			l.mu.Lock()
-			for l.open > l.o.Max/2 && l.head != nil && now.Sub(l.head.since) > l.o.ShortIdle {
-				victims = append(victims, l.evictHead())
+			for l.open > l.o.Max/2 && l.idle.head != nil && now.Sub(l.idle.head.since) > l.o.ShortIdle {
+				victims = append(victims, l.evict(l.idle.head))
+			}
+			release := l.flooded && l.open < l.o.Max/8
+			if release {
+				l.flooded = false
 			}
 			l.mu.Unlock()
 			for _, v := range victims {
 				v.Conn.Close()
 			}
+			if release {
+				debug.FreeOSMemory()
+			}
 		}
 	}
 }
 
-func (l *ConnLimiter) push(c *limitedConn) {
+func (q *lru) push(c *limitedConn) {
 	if c.listed || c.gone {
 		return
 	}
 	c.listed = true
-	c.prev, c.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = c
+	c.prev, c.next = q.tail, nil
+	if q.tail != nil {
+		q.tail.next = c
 	} else {
-		l.head = c
+		q.head = c
 	}
-	l.tail = c
+	q.tail = c
 }
 
-func (l *ConnLimiter) remove(c *limitedConn) {
+func (q *lru) remove(c *limitedConn) {
 	if !c.listed {
 		return
 	}
@@ -206,12 +282,12 @@ func (l *ConnLimiter) remove(c *limitedConn) {
 	if c.prev != nil {
 		c.prev.next = c.next
 	} else {
-		l.head = c.next
+		q.head = c.next
 	}
 	if c.next != nil {
 		c.next.prev = c.prev
 	} else {
-		l.tail = c.prev
+		q.tail = c.prev
 	}
 	c.prev, c.next = nil, nil
 }
@@ -223,6 +299,7 @@ type limitedConn struct {
 	l          *ConnLimiter
 	prev, next *limitedConn
 	listed     bool
+	isBusy     bool
 	gone       bool
 	since      time.Time
 
