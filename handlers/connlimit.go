@@ -19,11 +19,13 @@ import (
 //
 // Idle keep-alive connections, and connections whose request header has
 // not fully arrived (net/http marks a connection active only then, so a
-// slowloris counts as idle), wait in a list, longest-idle first. Past seven eighths of the cap,
-// each new connection closes the longest-idle one; past half the cap, idle
-// connections are closed after ShortIdle instead of the server's
-// IdleTimeout. A connection in the middle of a request is never closed
-// here; the server's read and write timeouts bound those.
+// slowloris counts as idle), wait in a list, longest-idle first. Past
+// seven eighths of the cap, each new connection closes the longest-idle
+// one, unless that one is Young and another has been busy with a single
+// request for longer: then that one goes (see victim). Busy connections
+// are held to half the cap; past half the cap, idle connections are
+// closed after ShortIdle instead of the server's IdleTimeout. Once a
+// flood has passed, the memory it took goes back to the system.
 //
 // On the public listener it also does two things net/http cannot be
 // asked to do: it gives the errors net/http writes itself (400 for a
