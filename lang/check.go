@@ -12,6 +12,8 @@ import (
 	"unicode"
 
 	"golang.org/x/text/language/display"
+
+	"github.com/waymark/waymark/internal/safefile"
 )
 
 // Severity says whether a problem stops a release.
@@ -123,7 +125,7 @@ func (p Problem) String() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(p.Explain)
-	return b.String()
+	return safefile.Clip(b.String(), maxErrorLen)
 }
 
 func (lr *LanguageReport) add(p Problem) {

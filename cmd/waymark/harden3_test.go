@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/waymark/waymark/internal/realtools"
+	"github.com/waymark/waymark/site"
 )
 
 // proxyCaddy runs a real Caddy with the shipped deploy/Caddyfile in front
@@ -362,4 +364,97 @@ func TestHardenSlowBodiesDefaultCap(t *testing.T) {
 		}
 	}
 	t.Errorf("20 s after the flood, the resident size is %d MB (%d MB at start)", after>>20, base>>20)
+}
+
+// TestHardenHostileFiles (issue 22, finding 6): a running server reloads
+// hostile files with SIGHUP and refuses each at once, clearly, in a log
+// line of bounded length, with its memory bounded, and keeps serving;
+// SIGTERM is answered at the end; `waymark check` refuses a FIFO instead
+// of blocking. Before: 6,000 nested inline tables took the server to
+// 1.8 GB, a --locales symlink to /dev/zero to 3.1 GB, and a FIFO blocked
+// the reload (and SIGTERM) forever.
+func TestHardenHostileFiles(t *testing.T) {
+	dir := t.TempDir()
+	good := string(site.DemoTOML())
+	cfg := faultConfig(t, dir, func(s string) string { return s })
+	texts := filepath.Join(dir, "texts")
+	if err := os.Mkdir(texts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	p := faultStart(t, dir, cfg, "--locales", texts, "--data-dir", "off")
+	base := p.rss(t)
+	failures := 0
+	reload := func(name string, want *regexp.Regexp) {
+		t.Helper()
+		failures++
+		p.signal(t, syscall.SIGHUP)
+		deadline := time.Now().Add(20 * time.Second)
+		for strings.Count(p.stderr.String(), "reload failed") < failures {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: no refusal within 20 s:\n%.2000s", name, p.stderr)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		logs := p.stderr.String()
+		last := logs[strings.LastIndex(logs, "reload failed"):]
+		if !want.MatchString(last) {
+			t.Errorf("%s: the refusal does not say %s:\n%.1000s", name, want, last)
+		}
+		for _, line := range strings.Split(logs, "\n") {
+			if len(line) > 8<<10 {
+				t.Errorf("%s: a log line of %d bytes", name, len(line))
+				break
+			}
+		}
+		if r := p.rss(t); r > base+150<<20 {
+			t.Errorf("%s: the resident size went from %d MB to %d MB", name, base>>20, r>>20)
+		}
+		if code, _ := faultGet(t, p.url("/K7Q2M")); code != http.StatusOK {
+			t.Errorf("%s: the page answers %d after the refused reload", name, code)
+		}
+	}
+
+	// 24 KB of inline tables nested 6,000 deep.
+	faultWrite(t, cfg, good+"\n[deep]\nx = "+strings.Repeat("{a=", 6000)+"1"+strings.Repeat("}", 6000)+"\n")
+	reload("6,000 nested inline tables", regexp.MustCompile(`nest more than \d+ deep`))
+	// 100 MB of nothing (a sparse file: the test writes no 100 MB).
+	if err := os.Truncate(cfg, 100<<20); err != nil {
+		t.Fatal(err)
+	}
+	reload("a 100 MB config", regexp.MustCompile(`larger than 64 MB`))
+	faultWrite(t, cfg, good)
+
+	zero := filepath.Join(texts, "active.de.json")
+	if err := os.Symlink("/dev/zero", zero); err != nil {
+		t.Fatal(err)
+	}
+	reload("a locale file linked to /dev/zero", regexp.MustCompile(`active\.de\.json.*not a regular file \(a device\)`))
+	os.Remove(zero)
+	fifo := filepath.Join(texts, "active.fr.json")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	reload("a FIFO as a locale file", regexp.MustCompile(`active\.fr\.json.*not a regular file \(a named pipe`))
+
+	// `waymark check` with the FIFO: an error, at once.
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := exec.Command(exe, "check", "--config", cfg, "--locales", texts)
+	check.Env = faultEnv()
+	done := make(chan []byte, 1)
+	go func() { out, _ := check.CombinedOutput(); done <- out }()
+	select {
+	case out := <-done:
+		if !strings.Contains(string(out), "not a regular file") {
+			t.Errorf("waymark check with a FIFO in --locales: %s", out)
+		}
+	case <-time.After(30 * time.Second):
+		check.Process.Kill()
+		t.Error("waymark check with a FIFO in --locales did not end within 30 s")
+	}
+	if err := p.stop(t, 10*time.Second); err != nil {
+		t.Errorf("after the refused reloads, SIGTERM: %v", err)
+	}
 }
