@@ -10,8 +10,10 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/text/language"
@@ -167,9 +169,9 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 		if p.area == "" {
 			counted = inRegion[p.region]
 		}
-		featured := s.featuredVariants(s.featured(counted), atPlace[p])
-		for _, f := range featured[1:] {
-			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, pages: make([]atomic.Pointer[Page], len(s.Locales))})
+		featured, uses := s.featuredVariants(s.featured(counted), atPlace[p])
+		for i, f := range featured[1:] {
+			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, uses: uses[i+1], pages: make([]atomic.Pointer[Page], len(s.Locales))})
 		}
 		for li, loc := range s.Locales {
 			d := s.data(r, a, loc, slotMarker)
@@ -181,6 +183,41 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 			s.pages[pi][li] = newPage(html)
 		}
 	}
+	// Every variant's pages are rendered now, before the site is served:
+	// rendered on first use, a page's first request took milliseconds
+	// longer and grew the process, which told an observer that someone
+	// had just opened this poster's page in this language.
+	// Within maxVariantPages: the variants most venues use first.
+	type ref struct{ pi, uses, order int }
+	var all []ref
+	for pi, vs := range s.variants {
+		for vi, v := range vs {
+			all = append(all, ref{pi, v.uses, vi})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b ref) int { return b.uses - a.uses })
+	budget := maxVariantPages / max(len(s.Locales), 1)
+	jobs := make(chan func())
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for job := range jobs {
+				job()
+			}
+		})
+	}
+	for i, r := range all {
+		v := s.variants[r.pi][r.order]
+		for li := range s.Locales {
+			if i < budget {
+				jobs <- func() { v.pages[li].Store(s.renderVariant(r.pi, v, li)) }
+			} else {
+				v.pages[li].Store(s.pages[r.pi][li])
+			}
+		}
+	}
+	close(jobs)
+	wg.Wait()
 	s.offer()
 	return s, nil
 }
