@@ -90,6 +90,20 @@ func (l *ConnLimiter) Listener(ln net.Listener) net.Listener {
 	return ll
 }
 
+// OverTLS wraps an HTTP/1 connection over TLS (tc) that was made over a
+// connection of this limiter (raw, tc's NetConn), so that header lines are
+// counted, bodies refused and net/http's own errors given the privacy
+// headers on the decrypted bytes as on plain HTTP. Under TLS they are
+// encrypted, and were not counted at all (1,400 header lines passed).
+func (l *ConnLimiter) OverTLS(tc, raw net.Conn) net.Conn {
+	r, ok := raw.(*limitedConn)
+	if !ok {
+		return tc
+	}
+	return &limitedConn{Conn: tc, l: l, raw: r, started: true,
+		scan: l.o.MaxHeaderLines > 0 || l.o.Headers != nil}
+}
+
 // Open is the number of connections open now.
 func (l *ConnLimiter) Open() int {
 	l.mu.Lock()
@@ -197,6 +211,9 @@ func (l *ConnLimiter) ConnState(nc net.Conn, s http.ConnState) {
 		}
 	}
 	var victim *limitedConn
+	if c.raw != nil {
+		c = c.raw // OverTLS: the record is the connection under TLS
+	}
 	l.mu.Lock()
 	now := time.Now()
 	switch s {
@@ -302,6 +319,7 @@ type limitedConn struct {
 	prev, next *limitedConn
 	listed     bool
 	isBusy     bool
+	raw        *limitedConn // OverTLS: the connection under TLS, which the lists hold
 	gone       bool
 	since      time.Time
 

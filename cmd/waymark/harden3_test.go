@@ -5,10 +5,20 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -456,5 +466,175 @@ func TestHardenHostileFiles(t *testing.T) {
 	}
 	if err := p.stop(t, 10*time.Second); err != nil {
 		t.Errorf("after the refused reloads, SIGTERM: %v", err)
+	}
+}
+
+// serveDomain runs `serve --domain travel-info.example` in-process on
+// free loopback ports with acmeDirectory, and returns the HTTPS address.
+func serveDomain(t *testing.T, dataDir, acmeDirectory string) string {
+	t.Helper()
+	httpsPort, httpPort := freeTCPPort(t), freeTCPPort(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var stderr lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--domain", "travel-info.example",
+			"--https-addr", net.JoinHostPort("127.0.0.1", itoa(httpsPort)), "--http-addr", net.JoinHostPort("127.0.0.1", itoa(httpPort)),
+			"--admin-addr", "127.0.0.1:0", "--data-dir", dataDir, "--acme-directory", acmeDirectory}, io.Discard, &stderr)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	addr := net.JoinHostPort("127.0.0.1", itoa(httpsPort))
+	for range 300 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return addr
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("serve --domain did not listen:\n%s", stderr.String())
+	return ""
+}
+
+// TestHardenDomainWithoutCertificateFailsFast (issue 22, finding 9): while
+// a configured name has no certificate and the ACME server does not
+// answer, HTTPS handshakes fail at once instead of waiting up to 5
+// minutes, and one ACME request at a time is made, however many
+// handshakes arrive.
+func TestHardenDomainWithoutCertificateFailsFast(t *testing.T) {
+	var mu sync.Mutex
+	inFlight, most, total := 0, 0, 0
+	release := make(chan struct{})
+	acmeSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		inFlight++
+		total++
+		most = max(most, inFlight)
+		mu.Unlock()
+		select { // an ACME server that does not answer
+		case <-release:
+		case <-r.Context().Done():
+		}
+		mu.Lock()
+		inFlight--
+		mu.Unlock()
+	}))
+	defer acmeSrv.Close()
+	defer close(release)
+	addr := serveDomain(t, filepath.Join(t.TempDir(), "data"), acmeSrv.URL+"/directory")
+
+	var wg sync.WaitGroup
+	slow := make(chan time.Duration, 20)
+	for range 20 {
+		wg.Go(func() {
+			start := time.Now()
+			d := &net.Dialer{Timeout: 5 * time.Second}
+			c, err := tls.DialWithDialer(d, "tcp", addr, &tls.Config{ServerName: "travel-info.example", InsecureSkipVerify: true})
+			if err == nil {
+				c.Close()
+			}
+			if took := time.Since(start); err == nil || took > 3*time.Second {
+				slow <- took
+			}
+		})
+	}
+	wg.Wait()
+	close(slow)
+	for took := range slow {
+		t.Errorf("a handshake without a certificate took %v or succeeded, want a failure at once", took.Round(time.Millisecond))
+		break
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if most > 1 {
+		t.Errorf("%d ACME requests at once (%d in all) for one name, want 1 at a time", most, total)
+	}
+}
+
+// TestHardenDomainCountsHeaderLines (issue 22, finding 9): over HTTPS
+// (HTTP/1.1), a request of 1,400 header lines is answered 431 (it was
+// served: the limiter sat under TLS), a body is refused with the
+// connection closed, and net/http's own 400 carries the privacy headers.
+// The certificate comes from the data folder, as after a restart.
+func TestHardenDomainCountsHeaderLines(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data")
+	cacheCertificate(t, filepath.Join(dataDir, acmeFolder), "travel-info.example")
+	addr := serveDomain(t, dataDir, "http://127.0.0.1:1/directory") // never asked
+	exchange := func(raw string) string {
+		var c *tls.Conn
+		var err error
+		for range 100 { // the certificate is read from the folder first
+			if c, err = tls.Dial("tcp", addr, &tls.Config{ServerName: "travel-info.example", InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}}); err == nil {
+				break
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		io.WriteString(c, raw)
+		b, _ := io.ReadAll(c)
+		return string(b)
+	}
+	var many strings.Builder
+	many.WriteString("GET /K7Q2M HTTP/1.1\r\nHost: travel-info.example\r\n")
+	for i := range 1400 {
+		fmt.Fprintf(&many, "a%d: b\r\n", i)
+	}
+	many.WriteString("\r\n")
+	for _, tt := range []struct{ name, raw, status string }{
+		{"1,400 header lines", many.String(), "431"},
+		{"a body", "POST / HTTP/1.1\r\nHost: travel-info.example\r\nContent-Length: 5\r\n\r\nhello", "405"},
+		{"a GET with a body", "GET / HTTP/1.1\r\nHost: travel-info.example\r\nContent-Length: 5\r\n\r\nhello", "413"},
+		{"malformed", "GET /a b HTTP/1.1\r\nHost: travel-info.example\r\n\r\n", "400"},
+	} {
+		got := exchange(tt.raw)
+		head, _, _ := strings.Cut(got, "\r\n\r\n")
+		if !strings.HasPrefix(head, "HTTP/1.1 "+tt.status) {
+			t.Errorf("%s over HTTPS: %.80q, want %s", tt.name, head, tt.status)
+			continue
+		}
+		for _, h := range publicPrivacyHeaders {
+			if !strings.Contains(head, "\r\n"+h) {
+				t.Errorf("%s over HTTPS: the %s lacks %q", tt.name, tt.status, h)
+			}
+		}
+	}
+}
+
+// cacheCertificate puts a self-signed certificate for name where autocert
+// looks first (its cache folder), so that no ACME server is needed.
+func cacheCertificate(t *testing.T, dir, name string) {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name}, DNSNames: []string{name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(90 * 24 * time.Hour)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	pem.Encode(&b, &pem.Block{Type: "EC PRIVATE KEY", Bytes: kb})
+	pem.Encode(&b, &pem.Block{Type: "CERTIFICATE", Bytes: der})
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
 	}
 }
