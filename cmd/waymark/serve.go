@@ -86,6 +86,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		changed = watch(ctx, watchedPaths(c.data), time.Second)
 	}
 	s, err := loadCtx(ctx, src)
+	if err != nil && ctx.Err() != nil {
+		// Told to stop (SIGTERM, Ctrl-C) before it could serve: a stop
+		// as asked, not a failure.
+		log.Info("stopped while loading")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
