@@ -31,11 +31,11 @@ const (
 	// variant 0, and still finds its language in the full list.
 	maxVariants = 32
 	// maxVariantPages bounds the pages of all variants together (about
-	// 35 KB each): every one is rendered at start-up, so this bounds the
+	// 50 KB each): every one is rendered at start-up, so this bounds the
 	// memory and the time they add. The variants most venues use get
 	// theirs; the venues of the others get variant 0's pages, as beyond
 	// maxVariants.
-	maxVariantPages = 480
+	maxVariantPages = 240
 )
 
 // featuredVariants returns a place's featured lists, variant 0 (first)
