@@ -10,10 +10,8 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
-	"runtime"
 	"slices"
 	"strconv"
-	"sync"
 	"sync/atomic"
 
 	"golang.org/x/text/language"
@@ -174,7 +172,7 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, uses: uses[i+1], pages: make([]atomic.Pointer[Page], len(s.Locales))})
 		}
 	}
-	// Every place's page in every language, on every core.
+	// Every place's page in every language.
 	nl := len(s.Locales)
 	errs := make([]error, len(places)*nl)
 	forEach(len(errs), func(i int) {
@@ -224,23 +222,12 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 	return s, nil
 }
 
-// forEach calls fn(0) to fn(n-1) on as many goroutines as there are
-// cores to run them, and returns when all are done.
+// forEach calls fn(0) to fn(n-1), in order. Not on several cores: a
+// render notes the recordings it offers (audio.go) in the site itself.
 func forEach(n int, fn func(i int)) {
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
-		wg.Go(func() {
-			for i := range next {
-				fn(i)
-			}
-		})
-	}
 	for i := range n {
-		next <- i
+		fn(i)
 	}
-	close(next)
-	wg.Wait()
 }
 
 func areaLabel(a *site.Area) string {
