@@ -20,6 +20,7 @@ import (
 
 	"github.com/BurntSushi/toml"
 
+	"github.com/waymark/waymark/internal/safefile"
 	"github.com/waymark/waymark/lang"
 )
 
@@ -33,6 +34,8 @@ const (
 	slack = 4 << 10
 	// MaxSize is the largest file any recording may be.
 	MaxSize = int64(MaxBytesPerMinute)*int64(MaxDuration/time.Minute) + slack
+	// maxManifestBytes bounds a manifest (a few lines per section).
+	maxManifestBytes = 1 << 20
 )
 
 // Statuses of a recording, as a manifest records them.
@@ -143,7 +146,12 @@ func Load(layers ...lang.Layer) (*Set, error) {
 func (s *Set) loadDir(layer lang.Layer, tag string) {
 	dir := path.Join("audio", tag)
 	manifest := path.Join(layer.Name, dir, ManifestName)
-	data, err := fs.ReadFile(layer.FS, path.Join(dir, ManifestName))
+	data, err := safefile.Read(layer.FS, path.Join(dir, ManifestName), maxManifestBytes)
+	if err == nil {
+		if _, nerr := safefile.Nesting(data, 8); nerr != nil {
+			err = nerr
+		}
+	}
 	if errors.Is(err, fs.ErrNotExist) {
 		return
 	}
@@ -190,7 +198,7 @@ func (s *Set) loadDir(layer lang.Layer, tag string) {
 				st.Size()/1000, MaxSize/1000, MaxDuration, MaxBytesPerMinute/1000)
 			continue
 		}
-		r.Data, err = fs.ReadFile(layer.FS, path.Join(dir, e.File))
+		r.Data, err = safefile.Read(layer.FS, path.Join(dir, e.File), MaxSize)
 		if err != nil {
 			r.Err = fmt.Errorf("cannot read the file: %v", unwrapPath(err))
 			continue

@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"net/http"
+	"os"
 	"strings"
 
 	"github.com/waymark/waymark/pages"
@@ -13,7 +14,7 @@ import (
 // MP3 does not compress, so no .gz is written. The file names carry a
 // hash of the bytes, so a host's cache can never mix an old recording
 // into a new export.
-func writeAudio(router http.Handler, dir string, s *pages.Site, res *Result) error {
+func writeAudio(router http.Handler, root *os.Root, s *pages.Site, res *Result) error {
 	for _, p := range s.AudioPaths() {
 		body, hdr, status, err := fetch(router, Page{Path: p}, "identity")
 		if err != nil {
@@ -22,7 +23,7 @@ func writeAudio(router http.Handler, dir string, s *pages.Site, res *Result) err
 		if status != http.StatusOK || hdr.Get("Content-Type") != "audio/mpeg" {
 			return fmt.Errorf("export %s: status %d, %s", p, status, hdr.Get("Content-Type"))
 		}
-		if err := writeFile(dir, strings.TrimPrefix(p, "/"), body); err != nil {
+		if err := writeFile(root, strings.TrimPrefix(p, "/"), body); err != nil {
 			return err
 		}
 		res.Bytes += int64(len(body))

@@ -68,7 +68,18 @@ const markerHeader = "# Written by `waymark export`: the files of this export, o
 // dir must be missing, empty or an earlier export; files of the earlier
 // export that this one does not write are removed.
 func Write(s *pages.Site, dir string, o Options) (*Result, error) {
-	old, err := previousExport(dir)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	// Every file is written, read and removed through the folder as an
+	// os.Root: a symbolic link in an earlier export (a venue folder, the
+	// nginx config) cannot lead a write or a removal outside it.
+	root, err := os.OpenRoot(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer root.Close()
+	old, err := previousExport(root, dir)
 	if err != nil {
 		return nil, err
 	}
@@ -93,10 +104,10 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 		if gzHdr.Get("Content-Encoding") != "gzip" {
 			return nil, fmt.Errorf("export %s: the server answered a gzip request uncompressed", p.Path)
 		}
-		if err := writeFile(dir, p.File, plain); err != nil {
+		if err := writeFile(root, p.File, plain); err != nil {
 			return nil, err
 		}
-		if err := writeFile(dir, p.File+".gz", gz); err != nil {
+		if err := writeFile(root, p.File+".gz", gz); err != nil {
 			return nil, err
 		}
 		written[p.File], written[p.File+".gz"] = true, true
@@ -109,23 +120,23 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 			fmt.Fprintf(o.Progress, "exported %d of %d pages\n", i+1, len(paths))
 		}
 	}
-	if err := writeAudio(router, dir, s, res); err != nil {
+	if err := writeAudio(router, root, s, res); err != nil {
 		return nil, err
 	}
 	for _, p := range res.Audio {
 		written[strings.TrimPrefix(p, "/")] = true
 	}
 	for name, body := range hostConfigs(s, res, o) {
-		if err := writeFile(dir, name, []byte(body)); err != nil {
+		if err := writeFile(root, name, []byte(body)); err != nil {
 			return nil, err
 		}
 		written[name] = true
 	}
-	if err := removeRetired(dir, old, written); err != nil {
+	if err := removeRetired(root, old, written); err != nil {
 		return nil, err
 	}
 	list := slices.Sorted(maps.Keys(written))
-	if err := writeFile(dir, Marker, []byte(markerHeader+strings.Join(list, "\n")+"\n")); err != nil {
+	if err := writeFile(root, Marker, []byte(markerHeader+strings.Join(list, "\n")+"\n")); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -133,18 +144,15 @@ func Write(s *pages.Site, dir string, o Options) (*Result, error) {
 
 // previousExport returns the files an earlier export wrote into dir, or an
 // error if dir holds files that no export made.
-func previousExport(dir string) ([]string, error) {
-	entries, err := os.ReadDir(dir)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
+func previousExport(root *os.Root, dir string) ([]string, error) {
+	entries, err := fs.ReadDir(root.FS(), ".")
 	if err != nil {
 		return nil, err
 	}
 	if len(entries) == 0 {
 		return nil, nil
 	}
-	b, err := os.ReadFile(filepath.Join(dir, Marker))
+	b, err := root.ReadFile(Marker)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%s is not empty and is not an earlier export (it has no %s file): export into a new or empty folder, such as public-export", dir, Marker)
 	}
@@ -169,22 +177,31 @@ func previousExport(dir string) ([]string, error) {
 
 // removeRetired deletes what the earlier export wrote and this one did not
 // (the pages of retired venues), and folders left empty by that.
-func removeRetired(dir string, old []string, written map[string]bool) error {
+func removeRetired(root *os.Root, old []string, written map[string]bool) error {
 	for _, f := range old {
 		if written[f] {
 			continue
 		}
-		path := filepath.Join(dir, filepath.FromSlash(f))
-		if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return err
+		name := filepath.FromSlash(f)
+		if err := root.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return outside(root, err)
 		}
-		for d := filepath.Dir(path); d != filepath.Clean(dir) && strings.HasPrefix(d, filepath.Clean(dir)); d = filepath.Dir(d) {
-			if os.Remove(d) != nil {
+		for d := filepath.Dir(name); d != "."; d = filepath.Dir(d) {
+			if root.Remove(d) != nil {
 				break // not empty
 			}
 		}
 	}
 	return nil
+}
+
+// outside explains an error of os.Root: a path that leaves the export
+// through a symbolic link is refused, never followed.
+func outside(root *os.Root, err error) error {
+	if err != nil && strings.Contains(err.Error(), "escapes") {
+		return fmt.Errorf("%w: the export folder %s holds a symbolic link that leads out of it; remove it (an export writes only inside its folder)", err, root.Name())
+	}
+	return err
 }
 
 // Paths lists every public page: the generic page in each language, each
@@ -241,12 +258,12 @@ func stable(h http.Header) http.Header {
 	return out
 }
 
-func writeFile(dir, name string, data []byte) error {
-	path := filepath.Join(dir, filepath.FromSlash(name))
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return err
+func writeFile(root *os.Root, name string, data []byte) error {
+	path := filepath.FromSlash(name)
+	if err := root.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return outside(root, err)
 	}
-	return os.WriteFile(path, data, 0o644)
+	return outside(root, root.WriteFile(path, data, 0o644))
 }
 
 // sortedKeys returns header names in a stable order for config files.

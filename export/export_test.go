@@ -562,3 +562,56 @@ func TestExportKioskPagesWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestExportNeverLeavesItsFolder (issue 22, finding 8): an earlier export
+// whose venue folder and nginx config are symbolic links to places outside
+// it, and whose marker names a file under another such link, is exported
+// into again: nothing outside the folder is written, overwritten or
+// removed, and the export says which link is in the way. Before, 17
+// entries were written outside, the outside file was overwritten and the
+// file the marker named was deleted.
+func TestExportNeverLeavesItsFolder(t *testing.T) {
+	s := demoSite(t)
+	base := t.TempDir()
+	dir := filepath.Join(base, "public-export")
+	if _, err := Write(s, dir, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	outsideDir := filepath.Join(base, "outside")
+	os.MkdirAll(filepath.Join(outsideDir, "venue"), 0o755)
+	os.MkdirAll(filepath.Join(outsideDir, "gone"), 0o755)
+	outsideConf := filepath.Join(outsideDir, "precious.conf")
+	victim := filepath.Join(outsideDir, "gone", "index.html")
+	os.WriteFile(outsideConf, []byte("mine\n"), 0o644)
+	os.WriteFile(victim, []byte("mine\n"), 0o644)
+
+	code := s.Config.Venues[0].Code
+	os.RemoveAll(filepath.Join(dir, code))
+	must(t, os.Symlink(filepath.Join(outsideDir, "venue"), filepath.Join(dir, code)))
+	os.Remove(filepath.Join(dir, "nginx", "waymark.conf"))
+	must(t, os.Symlink(outsideConf, filepath.Join(dir, "nginx", "waymark.conf")))
+	must(t, os.Symlink(filepath.Join(outsideDir, "gone"), filepath.Join(dir, "RETIRED")))
+	marker, _ := os.ReadFile(filepath.Join(dir, Marker))
+	os.WriteFile(filepath.Join(dir, Marker), append(marker, "RETIRED/index.html\n"...), 0o644)
+
+	_, err := Write(s, dir, Options{})
+	if err == nil || !strings.Contains(err.Error(), "symbolic link") {
+		t.Errorf("export through links out of its folder: %v, want a refusal naming the link", err)
+	}
+	if b, _ := os.ReadFile(outsideConf); string(b) != "mine\n" {
+		t.Errorf("the file outside behind nginx/waymark.conf was overwritten: %.80q", b)
+	}
+	if _, err := os.Stat(victim); err != nil {
+		t.Errorf("the file outside that the marker named was removed: %v", err)
+	}
+	if entries, _ := os.ReadDir(filepath.Join(outsideDir, "venue")); len(entries) > 0 {
+		t.Errorf("%d entries written outside the export, through the venue folder's link", len(entries))
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -3,6 +3,8 @@ package handlers
 import (
 	"bytes"
 	"net/http"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -24,7 +26,24 @@ func (p *Public) audio(c echo.Context) error {
 	}
 	w := &statusWriter{ResponseWriter: c.Response().Writer, status: http.StatusOK}
 	w.Header()["Content-Type"] = mp3Type
-	http.ServeContent(w, c.Request(), "", time.Time{}, bytes.NewReader(rec.Data))
+	req := c.Request()
+	if rg := req.Header.Get("Range"); rg != "" {
+		switch spec := strings.TrimSpace(strings.TrimPrefix(rg, "bytes=")); {
+		case strings.Contains(spec, ","):
+			// One range only, as the export's nginx (max_ranges 1): a
+			// media player asks for one, and thousands in one request
+			// cost hundreds of times a page. Several get the whole file.
+			req.Header.Del("Range")
+		case strings.HasPrefix(spec, "-") && strings.Trim(spec[1:], " 0") == "" && len(spec) > 1:
+			// An empty suffix ("the last 0 bytes") is unsatisfiable;
+			// ServeContent would answer 206 with an inverted range.
+			w.Header().Set("Content-Range", "bytes */"+strconv.Itoa(len(rec.Data)))
+			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
+			p.logRequest(req, c.Path(), w.status)
+			return nil
+		}
+	}
+	http.ServeContent(w, req, "", time.Time{}, bytes.NewReader(rec.Data))
 	p.logRequest(c.Request(), c.Path(), w.status)
 	return nil
 }

@@ -84,6 +84,14 @@ func TestAudioRoute(t *testing.T) {
 		{"HEAD", "HEAD", src, nil, 200, nil},
 		{"a range", "GET", src, map[string]string{"Range": "bytes=0-9"}, 206, data[:10]},
 		{"a range past the end", "GET", src, map[string]string{"Range": "bytes=99999-"}, 416, nil},
+		// Issue 22, finding 3: one range only (as the export's nginx,
+		// max_ranges 1): several are answered with the whole file, and
+		// an empty suffix is unsatisfiable, not an inverted 206.
+		{"3,900 ranges", "GET", src, map[string]string{"Range": "bytes=" + strings.Repeat("0-0,", 3899) + "0-0"}, 200, data},
+		{"two ranges", "GET", src, map[string]string{"Range": "bytes=0-9,20-29"}, 200, data},
+		{"an empty suffix", "GET", src, map[string]string{"Range": "bytes=-0"}, 416, nil},
+		{"an empty suffix, spaced", "GET", src, map[string]string{"Range": "bytes= -00"}, 416, nil},
+		{"a suffix", "GET", src, map[string]string{"Range": "bytes=-10"}, 206, data[len(data)-10:]},
 		{"an unknown file", "GET", "/audio/en/emergency.0000000000.mp3", nil, 404, nil},
 		{"the plain file name", "GET", "/audio/en/emergency.mp3", nil, 404, nil},
 		{"the stale recording", "GET", arName, nil, 404, nil},

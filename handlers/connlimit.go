@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"sort"
 	"sync"
 	"time"
@@ -18,11 +19,13 @@ import (
 //
 // Idle keep-alive connections, and connections whose request header has
 // not fully arrived (net/http marks a connection active only then, so a
-// slowloris counts as idle), wait in a list, longest-idle first. Past seven eighths of the cap,
-// each new connection closes the longest-idle one; past half the cap, idle
-// connections are closed after ShortIdle instead of the server's
-// IdleTimeout. A connection in the middle of a request is never closed
-// here; the server's read and write timeouts bound those.
+// slowloris counts as idle), wait in a list, longest-idle first. Past
+// seven eighths of the cap, each new connection closes the longest-idle
+// one, unless that one is Young and another has been busy with a single
+// request for longer: then that one goes (see victim). Busy connections
+// are held to half the cap; past half the cap, idle connections are
+// closed after ShortIdle instead of the server's IdleTimeout. Once a
+// flood has passed, the memory it took goes back to the system.
 //
 // On the public listener it also does two things net/http cannot be
 // asked to do: it gives the errors net/http writes itself (400 for a
@@ -32,10 +35,22 @@ type ConnLimiter struct {
 	o    ConnOptions
 	high int
 
-	mu         sync.Mutex
-	open       int
-	head, tail *limitedConn // evictable connections, longest-idle first
+	mu      sync.Mutex
+	open    int
+	idle    lru // idle, or their request not yet fully arrived; longest-idle first
+	busy    lru // serving a request; longest-busy first
+	nbusy   int
+	flooded bool // past the high water mark since the last memory release
 }
+
+// lru is a list of connections, oldest first.
+type lru struct{ head, tail *limitedConn }
+
+// Young is how long a new connection is safe from eviction while an
+// older one can go instead: a visitor's phone on a slow network needs a
+// moment to send its request, and must not make way for someone who has
+// held a connection for longer.
+const Young = 3 * time.Second
 
 // ConnOptions configure a ConnLimiter.
 type ConnOptions struct {
@@ -75,6 +90,20 @@ func (l *ConnLimiter) Listener(ln net.Listener) net.Listener {
 	return ll
 }
 
+// OverTLS wraps an HTTP/1 connection over TLS (tc) that was made over a
+// connection of this limiter (raw, tc's NetConn), so that header lines are
+// counted, bodies refused and net/http's own errors given the privacy
+// headers on the decrypted bytes as on plain HTTP. Under TLS they are
+// encrypted, and were not counted at all (1,400 header lines passed).
+func (l *ConnLimiter) OverTLS(tc, raw net.Conn) net.Conn {
+	r, ok := raw.(*limitedConn)
+	if !ok {
+		return tc
+	}
+	return &limitedConn{Conn: tc, l: l, raw: r, started: true,
+		scan: l.o.MaxHeaderLines > 0 || l.o.Headers != nil}
+}
+
 // Open is the number of connections open now.
 func (l *ConnLimiter) Open() int {
 	l.mu.Lock()
@@ -104,16 +133,24 @@ func (ll *limitListener) Close() error {
 	return ll.Listener.Close()
 }
 
-// admit counts a new connection and, near the cap, closes the
-// longest-idle ones to make room.
+// admit counts a new connection and, near the cap, closes others to make
+// room (see victim).
 func (l *ConnLimiter) admit(c *limitedConn) {
 	var victims []*limitedConn
 	l.mu.Lock()
 	l.open++
-	c.since = time.Now()
-	l.push(c)
-	for l.open > l.high && l.head != nil && l.head != c {
-		victims = append(victims, l.evictHead())
+	now := time.Now()
+	c.since = now
+	l.idle.push(c)
+	if l.open > l.high {
+		l.flooded = true
+	}
+	for l.open > l.high {
+		v := l.victim(now, c)
+		if v == nil {
+			break
+		}
+		victims = append(victims, l.evict(v))
 	}
 	l.mu.Unlock()
 	for _, v := range victims {
@@ -121,14 +158,44 @@ func (l *ConnLimiter) admit(c *limitedConn) {
 	}
 }
 
-// evictHead takes the longest-idle connection off the list, to be closed
-// once l.mu is released. l.mu is held.
-func (l *ConnLimiter) evictHead() *limitedConn {
-	v := l.head
-	l.remove(v)
+// victim picks the connection to close for a new one (c): the
+// longest-idle, unless it is Young and a connection has been busy with
+// one request for longer; then that one. A request that takes seconds on
+// the public site is someone holding a connection (a body or an answer
+// read a byte at a time), and a visitor who has just connected must not
+// make way for them. Returns nil when only c is left.
+func (l *ConnLimiter) victim(now time.Time, c *limitedConn) *limitedConn {
+	idle := l.idle.head
+	if idle == c {
+		idle = nil
+	}
+	if idle != nil && now.Sub(idle.since) >= Young {
+		return idle
+	}
+	if b := l.busy.head; b != nil && now.Sub(b.since) >= Young {
+		return b
+	}
+	return idle
+}
+
+// evict takes v off its list, to be closed once l.mu is released. l.mu is
+// held.
+func (l *ConnLimiter) evict(v *limitedConn) *limitedConn {
+	l.unlist(v)
 	v.gone = true
 	l.open--
 	return v
+}
+
+// unlist takes c off whichever list holds it. l.mu is held.
+func (l *ConnLimiter) unlist(c *limitedConn) {
+	if c.isBusy {
+		l.busy.remove(c)
+		c.isBusy = false
+		l.nbusy--
+	} else {
+		l.idle.remove(c)
+	}
 }
 
 // ConnState tracks connections; chain it into http.Server.ConnState.
@@ -143,26 +210,47 @@ func (l *ConnLimiter) ConnState(nc net.Conn, s http.ConnState) {
 			return
 		}
 	}
+	var victim *limitedConn
+	if c.raw != nil {
+		c = c.raw // OverTLS: the record is the connection under TLS
+	}
 	l.mu.Lock()
+	now := time.Now()
 	switch s {
 	case http.StateActive:
-		l.remove(c)
+		l.unlist(c)
+		if !c.gone {
+			c.since = now
+			c.isBusy = true
+			l.busy.push(c)
+			l.nbusy++
+			// Busy connections are bounded too: each holds buffers and a
+			// goroutine, and past half the cap the longest-busy goes.
+			if b := l.busy.head; l.nbusy > l.o.Max/2 && b != c && now.Sub(b.since) >= Young {
+				victim = l.evict(b)
+			}
+		}
 	case http.StateIdle:
-		l.remove(c)
-		c.since = time.Now()
-		l.push(c)
+		l.unlist(c)
+		c.since = now
+		l.idle.push(c)
 	case http.StateClosed, http.StateHijacked:
-		l.remove(c)
+		l.unlist(c)
 		if !c.gone {
 			c.gone = true
 			l.open--
 		}
 	}
 	l.mu.Unlock()
+	if victim != nil {
+		victim.Conn.Close()
+	}
 }
 
 // sweep closes idle connections after ShortIdle while more than half of
-// the cap is in use.
+// the cap is in use, and once a flood of connections has passed, gives
+// the memory it took back to the system (the Go runtime would keep it
+// for minutes).
 func (l *ConnLimiter) sweep(done <-chan struct{}) {
 	t := time.NewTicker(time.Second)
 	defer t.Stop()
@@ -173,32 +261,39 @@ func (l *ConnLimiter) sweep(done <-chan struct{}) {
 		case now := <-t.C:
 			var victims []*limitedConn
 			l.mu.Lock()
-			for l.open > l.o.Max/2 && l.head != nil && now.Sub(l.head.since) > l.o.ShortIdle {
-				victims = append(victims, l.evictHead())
+			for l.open > l.o.Max/2 && l.idle.head != nil && now.Sub(l.idle.head.since) > l.o.ShortIdle {
+				victims = append(victims, l.evict(l.idle.head))
+			}
+			release := l.flooded && l.open < l.o.Max/8
+			if release {
+				l.flooded = false
 			}
 			l.mu.Unlock()
 			for _, v := range victims {
 				v.Conn.Close()
 			}
+			if release {
+				debug.FreeOSMemory()
+			}
 		}
 	}
 }
 
-func (l *ConnLimiter) push(c *limitedConn) {
+func (q *lru) push(c *limitedConn) {
 	if c.listed || c.gone {
 		return
 	}
 	c.listed = true
-	c.prev, c.next = l.tail, nil
-	if l.tail != nil {
-		l.tail.next = c
+	c.prev, c.next = q.tail, nil
+	if q.tail != nil {
+		q.tail.next = c
 	} else {
-		l.head = c
+		q.head = c
 	}
-	l.tail = c
+	q.tail = c
 }
 
-func (l *ConnLimiter) remove(c *limitedConn) {
+func (q *lru) remove(c *limitedConn) {
 	if !c.listed {
 		return
 	}
@@ -206,12 +301,12 @@ func (l *ConnLimiter) remove(c *limitedConn) {
 	if c.prev != nil {
 		c.prev.next = c.next
 	} else {
-		l.head = c.next
+		q.head = c.next
 	}
 	if c.next != nil {
 		c.next.prev = c.prev
 	} else {
-		l.tail = c.prev
+		q.tail = c.prev
 	}
 	c.prev, c.next = nil, nil
 }
@@ -223,6 +318,8 @@ type limitedConn struct {
 	l          *ConnLimiter
 	prev, next *limitedConn
 	listed     bool
+	isBusy     bool
+	raw        *limitedConn // OverTLS: the connection under TLS, which the lists hold
 	gone       bool
 	since      time.Time
 
@@ -234,7 +331,14 @@ type limitedConn struct {
 	skipped  int
 	pend     []byte // bytes for net/http before reading more
 	carry    []byte // bytes read but not yet passed on (nor counted)
+	head     []byte // the start of the line being read (lineHead bytes)
+	body     bool   // the header being read declares a body
+	ended    bool   // a header that declared a body has ended: no more bytes
 }
+
+// lineHead is how much of each header line is kept to recognise
+// Content-Length and Transfer-Encoding.
+const lineHead = 40
 
 var errTooManyHeaders = errors.New("too many header lines")
 
@@ -249,6 +353,13 @@ const maxSkipBytes = 64 << 10
 // connection: a refused request then costs about what a normal one does,
 // where closing it would make each attempt a new connection.
 func (c *limitedConn) Read(p []byte) (int, error) {
+	if c.ended && len(c.pend) == 0 {
+		// The public site reads no request body (the handler refuses
+		// one and closes the connection): what follows the header is
+		// never passed on, so it can neither be counted as header lines
+		// nor parsed as a next request.
+		return 0, io.EOF
+	}
 	if len(c.pend) > 0 {
 		n := copy(p, c.pend)
 		c.pend = c.pend[n:]
@@ -287,6 +398,10 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 				continue
 			}
 			c.skipping = false
+			if c.body {
+				c.body, c.ended = false, true
+				return 0, io.EOF
+			}
 			n = copy(p, p[end:n])
 			if n == 0 {
 				if err != nil {
@@ -295,19 +410,30 @@ func (c *limitedConn) Read(p []byte) (int, error) {
 				continue
 			}
 		}
-		start, over := c.countLines(p[:n])
+		start, over, end := c.countLines(p[:n])
+		if end > 0 {
+			// The header declared a body: pass the header on, and nothing
+			// after it.
+			c.ended = true
+			return end, nil
+		}
 		if !over {
 			return n, err
 		}
 		// Deliver the lines up to the one over the limit, then the mark
 		// and a blank line; skip the rest of this header; what follows it
 		// (a next request) is read again, and counted, by the next Read.
-		c.skipping, c.skipped, c.lines, c.lineLen = true, 0, 0, 0
+		c.skipping, c.skipped, c.lines = true, 0, 0
 		rest := p[start:n]
 		c.pend = append(c.pend[:0], cutMark+": 1\r\n\r\n"...)
 		if end, found := c.skipHeader(rest); found {
 			c.skipping = false
-			c.carry = append(append([]byte(nil), rest[end:]...), c.carry...)
+			if c.body {
+				c.body, c.ended = false, true
+				c.carry = nil
+			} else {
+				c.carry = append(append([]byte(nil), rest[end:]...), c.carry...)
+			}
 		} else {
 			c.skipped = len(rest)
 		}
@@ -327,56 +453,85 @@ func (c *limitedConn) skipHeader(b []byte) (end int, found bool) {
 	for off < len(b) {
 		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
-			c.lineLen += len(b) - off
-			if b[len(b)-1] == '\r' {
-				c.lineLen--
-			}
+			c.partLine(b[off:])
 			return 0, false
 		}
-		seg := i
-		if i > 0 && b[off+i-1] == '\r' {
-			seg--
+		if c.endLine(b[off : off+i]) {
+			return off + i + 1, true
 		}
-		blank := c.lineLen+seg <= 0
-		c.lineLen = 0
 		off += i + 1
-		if blank {
-			return off, true
-		}
 	}
 	return 0, false
 }
 
 // countLines follows header lines across reads and reports whether the
 // request in progress has more than MaxHeaderLines, and where the line
-// over the limit starts in b. A blank line ends a request's header; the
-// public listener reads no bodies (GET and HEAD).
-func (c *limitedConn) countLines(b []byte) (cut int, over bool) {
+// over the limit starts in b. A blank line ends a request's header; if
+// that header declared a body, end is the index after the blank line:
+// nothing after it is a header (nor, here, a next request).
+func (c *limitedConn) countLines(b []byte) (cut int, over bool, end int) {
 	off := 0
 	for off < len(b) {
 		i := bytes.IndexByte(b[off:], '\n')
 		if i < 0 {
-			c.lineLen += len(b) - off
-			if b[len(b)-1] == '\r' {
-				c.lineLen-- // may end "\r" of a blank line
-			}
-			return 0, false
+			c.partLine(b[off:])
+			return 0, false, 0
 		}
-		seg := i
-		if i > 0 && b[off+i-1] == '\r' {
-			seg--
-		}
-		if c.lineLen+seg <= 0 {
+		if c.endLine(b[off : off+i]) {
 			c.lines = 0 // blank line: the header is complete
+			if c.body {
+				c.body = false
+				return 0, false, off + i + 1
+			}
 		} else if c.lines++; c.lines > c.l.o.MaxHeaderLines+1 { // +1: the request line
 			// Cut after this line: it may have begun in a read already
 			// passed on, so it is passed on whole.
-			return off + i + 1, true
+			return off + i + 1, true, 0
 		}
-		c.lineLen = 0
 		off += i + 1
 	}
-	return 0, false
+	return 0, false, 0
+}
+
+// partLine follows a line that continues in the next read.
+func (c *limitedConn) partLine(b []byte) {
+	c.lineLen += len(b)
+	if len(c.head) < lineHead {
+		c.head = append(c.head, b[:min(len(b), lineHead-len(c.head))]...)
+	}
+}
+
+// endLine ends a line whose last part is b (without its '\n'), notes
+// whether it declares a request body, and reports whether it was blank.
+func (c *limitedConn) endLine(b []byte) (blank bool) {
+	c.partLine(b)
+	line := bytes.TrimSuffix(c.head, []byte("\r"))
+	blank = c.lineLen-len(c.head)+len(line) <= 0
+	if !blank && declaresBody(line, c.lineLen > len(c.head)) {
+		c.body = true
+	}
+	c.lineLen, c.head = 0, c.head[:0]
+	return blank
+}
+
+var (
+	contentLength    = []byte("content-length:")
+	transferEncoding = []byte("transfer-encoding:")
+)
+
+// declaresBody reports whether a header line (its first lineHead bytes;
+// cut: the line is longer) is a Transfer-Encoding or a Content-Length
+// other than 0. When in doubt it says yes: the request is still answered,
+// and only what follows its header is dropped.
+func declaresBody(line []byte, cut bool) bool {
+	if len(line) >= len(transferEncoding) && bytes.EqualFold(line[:len(transferEncoding)], transferEncoding) {
+		return true
+	}
+	if len(line) < len(contentLength) || !bytes.EqualFold(line[:len(contentLength)], contentLength) {
+		return false
+	}
+	v := bytes.Trim(line[len(contentLength):], " \t\r")
+	return cut || len(v) == 0 || len(bytes.Trim(v, "0")) > 0
 }
 
 // cutMark is the header Read adds to a request whose header it cut short,

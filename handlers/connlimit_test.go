@@ -169,3 +169,73 @@ func TestConnLimiterHeaderLinesAcrossReads(t *testing.T) {
 		}
 	}
 }
+
+// A connection that has been busy with one request for longer than Young
+// (someone sending a body or reading an answer a byte at a time) is
+// closed to make room before a visitor who has just connected and not yet
+// sent their request; before, the newest visitors were closed while such
+// connections held the cap (issue 22, finding 2).
+func TestConnLimiterEvictsLongBusyBeforeYoung(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	lim := NewConnLimiter(ConnOptions{Max: 16, ShortIdle: time.Hour})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{ConnState: lim.ConnState, ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError),
+		Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/hold" {
+				select {
+				case <-release:
+				case <-r.Context().Done():
+				}
+				return
+			}
+			io.WriteString(w, "page")
+		})}
+	go srv.Serve(lim.Listener(ln))
+	defer srv.Close()
+	addr := ln.Addr().String()
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Close() })
+		return c
+	}
+	var held []net.Conn
+	for range 12 {
+		c := dial()
+		fmt.Fprintf(c, "GET /hold HTTP/1.1\r\nHost: x\r\n\r\n")
+		held = append(held, c)
+	}
+	time.Sleep(Young + 300*time.Millisecond)
+	// Two visitors connect and have not yet sent their request; then more
+	// connections arrive, past the high water mark (14).
+	visitors := []net.Conn{dial(), dial()}
+	for range 3 {
+		dial()
+		time.Sleep(20 * time.Millisecond)
+	}
+	for i, v := range visitors {
+		fmt.Fprintf(v, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+		v.SetReadDeadline(time.Now().Add(5 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(v), nil)
+		if err != nil {
+			t.Errorf("visitor %d, connected after connections held busy: %v", i, err)
+			continue
+		}
+		resp.Body.Close()
+	}
+	gone := 0
+	for _, c := range held {
+		if closed(c, 10*time.Millisecond) {
+			gone++
+		}
+	}
+	if gone == 0 {
+		t.Error("no connection held busy for longer than Young was closed to make room")
+	}
+}

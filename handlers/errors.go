@@ -22,6 +22,7 @@ var (
 	allowGetHead = []string{"GET, HEAD"}
 	textType     = []string{"text/plain; charset=utf-8"}
 	hstsValue    = []string{"max-age=31536000"}
+	closeValue   = []string{"close"}
 )
 
 func (h *publicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +41,17 @@ func (h *publicHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte("Too many header fields.\n"))
 		h.p.logRequest(r, "", http.StatusRequestHeaderFieldsTooLarge)
 		return
+	}
+	if r.ContentLength != 0 || len(r.TransferEncoding) > 0 {
+		// No public request needs a body. The answer goes at once, and
+		// the connection closes without reading the body: bytes a proxy
+		// sends after it on a pooled connection must never be parsed as
+		// the next visitor's request (connlimit.go passes none on).
+		hdr["Connection"] = closeValue
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			h.p.writePage(w, r, "", s, s.Config.Default(), nil, "", http.StatusRequestEntityTooLarge)
+			return
+		}
 	}
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:

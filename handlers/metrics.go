@@ -107,6 +107,9 @@ func (m *Metrics) Observe(listener, route string, status int) {
 	c.(*requestCount).live.Add(1)
 }
 
+// scanRoutes are the public routes whose answers count scans (Public.venue).
+var scanRoutes = map[string]bool{"/:code": true, "/:code/": true}
+
 type requestCollector struct{ m *Metrics }
 
 func (c requestCollector) Describe(ch chan<- *prometheus.Desc) { ch <- requestsDesc }
@@ -115,6 +118,12 @@ func (c requestCollector) Collect(ch chan<- prometheus.Metric) {
 	c.m.requests.Range(func(k, v any) bool {
 		rc := v.(*requestCount)
 		n := rc.live.Load()
+		if k := k.(requestKey); k.listener == "public" && k.status == http.StatusOK && scanRoutes[k.route] {
+			// Each of these requests may be a scan: their count, minus
+			// the published scan totals, would give back the days that
+			// the small-count rule hides.
+			return true
+		}
 		if k.(requestKey).listener == "public" {
 			// A series that first appears today is not shown at all
 			// until tomorrow: its mere presence would say that a
@@ -163,24 +172,21 @@ func (m *Metrics) Handler() http.Handler {
 
 // quietGatherer drops the Go and process metrics that move with traffic:
 // CPU time, bytes allocated, garbage collections, goroutines (one per
-// connection), open files (one per connection) and network bytes. Sampled
-// every few seconds, each of them shows when someone opened a page. What
-// is left describes the process: start time, memory in use and limits.
+// connection), open files (one per connection), network bytes, and memory
+// in use (a kiosk page drawn for the first time, or a connection, grows
+// it). Sampled every few seconds, each of them shows when someone opened
+// a page. What is left describes the process: start time and limits.
 type quietGatherer struct{ g prometheus.Gatherer }
 
 // quietAllowed are the Go and process metrics kept; every waymark_ metric
 // is kept.
 var quietAllowed = map[string]bool{
 	"go_info":                          true,
-	"go_memstats_sys_bytes":            true,
-	"go_memstats_heap_sys_bytes":       true,
 	"go_gomaxprocs_threads":            true,
 	"go_gogc_percent":                  true,
 	"go_gomemlimit_bytes":              true,
 	"process_start_time_seconds":       true,
 	"process_max_fds":                  true,
-	"process_resident_memory_bytes":    true,
-	"process_virtual_memory_bytes":     true,
 	"process_virtual_memory_max_bytes": true,
 }
 

@@ -562,11 +562,59 @@ func TestStaffMetrics(t *testing.T) {
 	get(t, pub, http.MethodGet, "/K7Q2M", nil)
 	body = metrics()
 	for _, want := range []string{
-		`waymark_http_requests_total{listener="public",route="/:code",status="200"} 1`,
 		`waymark_http_requests_total{listener="public",route="/:code",status="404"} 1`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("after the day ended, /metrics lacks %q", want)
+		}
+	}
+	// A poster's page answered 200 may be a scan: never a series.
+	if strings.Contains(body, `route="/:code",status="200"`) {
+		t.Errorf("/metrics counts answers that are scans:\n%s", body)
+	}
+}
+
+// TestMetricsCannotBeSubtracted (issue 22, finding 4): two servers alike
+// but for one venue's hidden day (3 scans, then 4: under the small-count
+// rule) publish the same /metrics, every series included. Before, the
+// public /:code 200 series minus the published per-venue totals gave the
+// hidden count (15 - 12 = 3), and the memory series moved with requests.
+func TestMetricsCannotBeSubtracted(t *testing.T) {
+	world := func(hidden int) string {
+		st, err := stats.Open("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		yesterday := time.Now().AddDate(0, 0, -1)
+		m := NewMetrics(st)
+		defer m.roll.Stop()
+		pub := PublicRouter(NewPublic(demo(t), PublicOptions{Metrics: m,
+			Scanned: func(code string) { st.Inc(code, yesterday) }}))
+		for range 12 {
+			get(t, pub, http.MethodGet, "/K7Q2M", nil)
+		}
+		for range hidden {
+			get(t, pub, http.MethodGet, "/N3VB7", nil)
+		}
+		get(t, pub, http.MethodGet, "/ZZZZ9", nil)
+		get(t, pub, http.MethodGet, "/K7Q2M/ar", nil)
+		m.publish() // the day is over
+		rec := staffGet(newStaffRouter(t, StaffOptions{Stats: st, Metrics: m}), "/metrics", "", nil)
+		if rec.Code != http.StatusOK {
+			t.Fatalf("/metrics = %d", rec.Code)
+		}
+		return rec.Body.String()
+	}
+	three, four := world(3), world(4)
+	if !strings.Contains(three, `waymark_scans_total{venue="K7Q2M"} 12`) || !strings.Contains(three, `waymark_scan_days_few_total{venue="N3VB7"} 1`) {
+		t.Fatalf("the scans were not counted as this test expects:\n%s", three)
+	}
+	if three != four {
+		a, b := strings.Split(three, "\n"), strings.Split(four, "\n")
+		for i := range min(len(a), len(b)) {
+			if a[i] != b[i] {
+				t.Errorf("with 3 hidden scans: %s\nwith 4: %s", a[i], b[i])
+			}
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -96,6 +97,10 @@ func CheckToken(tok string) error {
 	if bits := float64(length) * math.Log2(float64(alphabet)); bits < minTokenBits {
 		return bad(fmt.Sprintf("has about %.0f bits (%d characters from %d possible)", bits, length, alphabet))
 	}
+	// A word, a run or a repeat is worth about one random character.
+	if parts := tokenParts(tok); float64(parts)*math.Log2(float64(alphabet)) < minTokenBits {
+		return bad("is made of words, runs or repeats (\"Password123...\", \"abcabc\")")
+	}
 	// Shannon entropy of the characters as they occur: low for repeats and
 	// for words; a random token of 22+ characters is well above 60.
 	var h float64
@@ -107,6 +112,73 @@ func CheckToken(tok string) error {
 		return bad("repeats or runs through characters (low variety)")
 	}
 	return nil
+}
+
+// commonWords are words people build passwords from (in lower case, with
+// 0 1 3 4 5 7 @ $ read as o l e a s t a s). It is no dictionary: only the
+// commonest, long enough that a random token does not hold one by chance.
+var commonWords = []string{"password", "passwort", "passw", "admin", "welcome", "qwerty", "asdfgh", "zxcvbn",
+	"letmein", "dragon", "monkey", "master", "sunshine", "princess", "football", "baseball", "shadow",
+	"superman", "batman", "trustno", "iloveyou", "secret", "login", "hello", "freedom", "whatever",
+	"starwars", "computer", "michael", "jennifer", "charlie", "summer", "winter", "spring", "autumn",
+	"troubador", "troubadour", "correct", "horse", "battery", "staple", "waymark", "staff", "token",
+	"change", "default", "example", "access", "server", "secure", "safety"}
+
+// leet reads the digits and signs people put for letters.
+var leet = strings.NewReplacer("0", "o", "1", "l", "3", "e", "4", "a", "5", "s", "7", "t", "@", "a", "$", "s")
+
+// tokenParts counts a token's parts the way one would guess it: each
+// common word, each run of 4 or more characters with the same step of -1,
+// 0 or +1 ("1234", "aaaa", "dcba"), and each repeat of 4 or more characters seen
+// before ("Tr0ub4dor&3" twice) counts as one part; every other character
+// as one.
+func tokenParts(tok string) int {
+	rs := []rune(tok)
+	// Words are looked for in ASCII tokens only (random ones are ASCII).
+	var low []byte
+	if len(rs) == len(tok) {
+		low = []byte(leet.Replace(strings.ToLower(tok)))
+	}
+	parts := 0
+	for i := 0; i < len(rs); parts++ {
+		n := 1
+		if len(low) == len(rs) {
+			for _, w := range commonWords {
+				if bytes.HasPrefix(low[i:], []byte(w)) {
+					n = max(n, len(w))
+				}
+			}
+		}
+		run := 1
+		if i+1 < len(rs) {
+			if step := int(rs[i+1]) - int(rs[i]); abs(step) <= 1 {
+				for i+run < len(rs) && int(rs[i+run])-int(rs[i+run-1]) == step {
+					run++
+				}
+			}
+		}
+		if run >= 4 {
+			n = max(n, run)
+		}
+		for j := 0; j < i; j++ {
+			k := 0
+			for i+k < len(rs) && j+k < i && rs[j+k] == rs[i+k] {
+				k++
+			}
+			if k >= 4 {
+				n = max(n, k)
+			}
+		}
+		i += n
+	}
+	return parts
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
 
 // keyedLimiter is a token bucket per key with a bound on the keys it
@@ -193,8 +265,8 @@ const maxLimiterKeys = 10000
 
 // authLimiter limits failed authentications per client and in total, so
 // that rotating source addresses (an IPv6 /64 has 2^64 of them) gains
-// nothing. A correct token costs nothing; while a client, or everyone, is
-// over the limit, no token is even compared.
+// nothing. A correct token costs nothing and is let in even while a
+// client, or everyone, is over the limit: the token is compared first.
 type authLimiter struct {
 	perClient *keyedLimiter
 	global    *rate.Limiter

@@ -27,6 +27,10 @@ func TestCheckToken(t *testing.T) {
 		"abcdefghijklmnopqrstuvwxyzabcdefghij",       // a run
 		"0123456789012345678901234567",               // digits only: 93 bits
 		"abababababababababababababababab",           // two characters
+		"Password1234567890123456",                   // a word and a run (issue 22)
+		"Tr0ub4dor&3xyzTr0ub4dor&3xyz",               // a repeat (issue 22)
+		"correct-horse-battery-staple-2024",          // words
+		"Welcome2025!Welcome2025!",                   // a word, repeated
 	} {
 		err := CheckToken(tok)
 		if err == nil {
@@ -87,11 +91,39 @@ func TestStaffAuthFailuresLimitedGlobally(t *testing.T) {
 	if limitKey("[2001:db8::1]:1") != limitKey("[2001:db8::ffff:2]:2") {
 		t.Error("two addresses of one IPv6 /64 count as different clients")
 	}
-	// A right token is not a failure, and works once the pause is over.
-	staff.auth.global.SetLimit(1e6)
-	staff.auth.global.SetBurst(1e6)
+	// A right token is let in even while wrong ones are paused.
 	if code := staffGet(h, "/", "192.0.2.99:1", right).Code; code != http.StatusOK {
-		t.Errorf("right token after the attack: %d, want 200", code)
+		t.Errorf("right token during the attack: %d, want 200", code)
+	}
+}
+
+// TestStaffRightTokenDuringGuessing (issue 22, finding 7): after 72 wrong
+// tokens from 41 addresses, the right token gets in on 10 of 10 tries,
+// from a guessing address too; the wrong ones are still paused. Before,
+// it got 429: the limiter was asked before the token was compared.
+func TestStaffRightTokenDuringGuessing(t *testing.T) {
+	const token = "q1w8Z0aXbVt3kR9mPzL2eA"
+	_, h := staffWith(t, StaffOptions{Token: token})
+	wrong := map[string]string{"Authorization": "Bearer wrong"}
+	right := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("staff:"+token))}
+	for i := range 72 {
+		staffGet(h, "/", fmt.Sprintf("198.51.100.%d:1000", i%41), wrong)
+	}
+	if code := staffGet(h, "/", "198.51.100.1:1000", wrong).Code; code != http.StatusTooManyRequests {
+		t.Errorf("a wrong token after 72: %d, want 429", code)
+	}
+	ok := 0
+	for i := range 10 {
+		addr := "192.0.2.50:1000"
+		if i%2 == 1 {
+			addr = "198.51.100.3:1000" // an address that guessed too
+		}
+		if staffGet(h, "/", addr, right).Code == http.StatusOK {
+			ok++
+		}
+	}
+	if ok != 10 {
+		t.Errorf("the right token after 72 wrong ones from 41 addresses: %d of 10 let in", ok)
 	}
 }
 

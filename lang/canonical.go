@@ -31,7 +31,7 @@ const HashesFile = "hashes.toml"
 // message ID -> hash.
 func loadHashes(layer Layer) (map[string]map[string]string, error) {
 	file := path.Join(layer.Name, HashesFile)
-	data, err := fs.ReadFile(layer.FS, HashesFile)
+	data, err := readLayerFile(layer, HashesFile, maxDataBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

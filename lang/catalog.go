@@ -16,6 +16,8 @@ import (
 	"github.com/BurntSushi/toml"
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+
+	"github.com/waymark/waymark/internal/safefile"
 )
 
 // FileError is a problem in one locale file, named precisely enough for a
@@ -38,7 +40,7 @@ func (e *FileError) Error() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(e.Problem)
-	return b.String()
+	return safefile.Clip(b.String(), maxErrorLen)
 }
 
 // Status records whether a native speaker has reviewed a translation.
@@ -257,7 +259,7 @@ func boolInt(b bool) int {
 // language "broken, 0 %" (and the config's "has no locale file" besides).
 // Nothing serves a catalog that came with errors (pages.Load refuses it).
 func (c *Catalog) loadFile(layer Layer, base string) (*Locale, []error) {
-	data, err := fs.ReadFile(layer.FS, base)
+	data, err := readLayerFile(layer, base, MaxLocaleBytes)
 	if err != nil {
 		return nil, []error{err}
 	}
@@ -404,7 +406,7 @@ func lineOfID(data []byte, id string) int {
 
 func loadStatus(layer Layer) (map[string]Status, error) {
 	file := path.Join(layer.Name, "status.toml")
-	data, err := fs.ReadFile(layer.FS, "status.toml")
+	data, err := readLayerFile(layer, "status.toml", maxDataBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return map[string]Status{}, nil
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"text/template/parse"
 	"unicode"
+
+	"github.com/waymark/waymark/internal/safefile"
 )
 
 // Severity says whether a problem stops a release.
@@ -122,7 +124,7 @@ func (p Problem) String() string {
 	}
 	b.WriteString(": ")
 	b.WriteString(p.Explain)
-	return b.String()
+	return safefile.Clip(b.String(), maxErrorLen)
 }
 
 func (lr *LanguageReport) add(p Problem) {

@@ -26,7 +26,7 @@ const CountsFile = "counts.toml"
 // loadCounts reads a layer's counts.toml, if it has one.
 func loadCounts(layer Layer) (map[string][]int, error) {
 	file := path.Join(layer.Name, CountsFile)
-	data, err := fs.ReadFile(layer.FS, CountsFile)
+	data, err := readLayerFile(layer, CountsFile, maxDataBytes)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}

@@ -2,7 +2,6 @@ package pages
 
 import (
 	"slices"
-	"sync"
 	"sync/atomic"
 
 	"github.com/waymark/waymark/lang"
@@ -21,8 +20,8 @@ import (
 // per venue: memory grows with the lists a campaign
 // prints, which are few, not with its venues. Variant 0 serves the pages
 // without a venue ("/", a mistyped code) and the venues whose list is
-// its, and features the languages the place's posters print most; it is
-// rendered at start-up, the others on first use (see variant).
+// its, and features the languages the place's posters print most. All
+// are rendered at start-up (see variant).
 
 const (
 	// maxFeatured bounds the featured row: two short lines on a phone.
@@ -31,13 +30,20 @@ const (
 	// with a different list on every poster); a venue beyond it gets
 	// variant 0, and still finds its language in the full list.
 	maxVariants = 32
+	// maxVariantPages bounds the pages of all variants together (about
+	// 50 KB each): every one is rendered at start-up, so this bounds the
+	// memory and the time they add. The variants most venues use get
+	// theirs; the venues of the others get variant 0's pages, as beyond
+	// maxVariants.
+	maxVariantPages = 240
 )
 
 // featuredVariants returns a place's featured lists, variant 0 (first)
 // and those of its venues' poster languages, and records in s.variantOf
 // which variant each venue uses.
-func (s *Site) featuredVariants(first []*lang.Locale, venues []*site.Venue) [][]*lang.Locale {
+func (s *Site) featuredVariants(first []*lang.Locale, venues []*site.Venue) (lists [][]*lang.Locale, uses []int) {
 	variants := [][]*lang.Locale{first}
+	uses = []int{0}
 	for _, v := range venues {
 		list := s.locales(v.Languages)
 		if len(list) == 0 {
@@ -47,12 +53,14 @@ func (s *Site) featuredVariants(first []*lang.Locale, venues []*site.Venue) [][]
 		if vi < 0 && len(variants) < maxVariants {
 			vi = len(variants)
 			variants = append(variants, list)
+			uses = append(uses, 0)
 		}
 		if vi > 0 {
 			s.variantOf[v.Code] = vi
+			uses[vi]++
 		}
 	}
-	return variants
+	return variants, uses
 }
 
 // featured is variant 0's list: the languages most of the venues' posters
@@ -92,19 +100,18 @@ func (s *Site) locales(ids []string) []*lang.Locale {
 	return list
 }
 
-// variant is one featured list's pages, rendered on first use: start-up
-// renders only variant 0, so that it stays as fast as before however many
-// lists a config has, and memory grows only with the lists people scan.
+// variant is one featured list's pages, all rendered at start-up (see
+// build): a page rendered on first use would make its first request
+// slower, and the process larger, than the next.
 type variant struct {
 	place    place
 	featured []*lang.Locale
-	mu       sync.Mutex // held while rendering one of the pages
+	uses     int // venues whose posters print this list
 	pages    []atomic.Pointer[Page]
 }
 
 // page returns the page of a place for a venue (nil: none) in a language:
-// its variant's, rendered now if it is the first request for it. Once
-// rendered, it is one atomic load, with no allocation.
+// one atomic load, with no allocation.
 func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
 	if venue == nil {
 		return s.pages[ri][li]
@@ -113,15 +120,11 @@ func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
 	if vi == 0 {
 		return s.pages[ri][li]
 	}
-	v := s.variants[ri][vi-1]
-	if p := v.pages[li].Load(); p != nil {
-		return p
-	}
-	v.mu.Lock()
-	defer v.mu.Unlock()
-	if p := v.pages[li].Load(); p != nil {
-		return p
-	}
+	return s.variants[ri][vi-1].pages[li].Load()
+}
+
+// renderVariant renders one of a variant's pages.
+func (s *Site) renderVariant(ri int, v *variant, li int) *Page {
 	r, _ := s.Config.Region(v.place.region)
 	a, _ := s.Config.Area(v.place.area)
 	d := s.data(r, a, s.Locales[li], slotMarker)
@@ -130,11 +133,8 @@ func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
 	if err != nil {
 		// Cannot happen once variant 0 rendered (the same template and
 		// messages); if it did, the page that lists every language is
-		// still the right help, kept so that no request renders again.
-		v.pages[li].Store(s.pages[ri][li])
+		// still the right help.
 		return s.pages[ri][li]
 	}
-	p := newPage(html)
-	v.pages[li].Store(p)
-	return p
+	return newVenuePage(html)
 }

@@ -55,7 +55,7 @@ func TestFeaturedLanguages(t *testing.T) {
 }
 
 // TestVariantRenderedOnceConcurrently: many first requests at once for a venue whose
-// page is rendered on first use all get the same page, and later ones too.
+// page is its own variant all get the same page, and later ones too.
 func TestVariantRenderedOnceConcurrently(t *testing.T) {
 	s := demo(t)
 	v, _ := s.Config.Venue("R4T8W") // not the uk region's most printed list

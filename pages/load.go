@@ -143,9 +143,15 @@ type ReportError struct{ Report *lang.Report }
 func (e ReportError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "translations: %d errors (run `waymark i18n` for the whole report):", e.Report.Errors)
+	shown := 0
 	for _, l := range e.Report.Languages {
 		for _, p := range l.Problems {
 			if p.Severity == lang.SeverityError {
+				// A hostile file must not make a log line of megabytes.
+				if shown++; shown > 100 {
+					fmt.Fprintf(&b, "\n  ... and %d more", e.Report.Errors-100)
+					return b.String()
+				}
 				b.WriteString("\n  ")
 				b.WriteString(p.String())
 			}

@@ -162,31 +162,76 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 	}
 	s.pages = make([][]*Page, len(places))
 	s.variants = make([][]*variant, len(places))
+	firsts := make([][]*lang.Locale, len(places))
 	for pi, p := range places {
 		s.placeIdx[p] = pi
-		r, _ := cfg.Region(p.region)
-		a, _ := cfg.Area(p.area)
 		s.pages[pi] = make([]*Page, len(s.Locales))
 		counted := atPlace[p]
 		if p.area == "" {
 			counted = inRegion[p.region]
 		}
-		featured := s.featuredVariants(s.featured(counted), atPlace[p])
-		for _, f := range featured[1:] {
-			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, pages: make([]atomic.Pointer[Page], len(s.Locales))})
-		}
-		for li, loc := range s.Locales {
-			d := s.data(r, a, loc, slotMarker)
-			d.Featured = featured[0]
-			html, err := s.Render("page", d)
-			if err != nil {
-				return nil, fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), loc.ID, err)
-			}
-			s.pages[pi][li] = newPage(html)
+		featured, uses := s.featuredVariants(s.featured(counted), atPlace[p])
+		firsts[pi] = featured[0]
+		for i, f := range featured[1:] {
+			s.variants[pi] = append(s.variants[pi], &variant{place: p, featured: f, uses: uses[i+1], pages: make([]atomic.Pointer[Page], len(s.Locales))})
 		}
 	}
+	// Every place's page in every language.
+	nl := len(s.Locales)
+	errs := make([]error, len(places)*nl)
+	forEach(len(errs), func(i int) {
+		pi, li := i/nl, i%nl
+		r, _ := cfg.Region(places[pi].region)
+		a, _ := cfg.Area(places[pi].area)
+		d := s.data(r, a, s.Locales[li], slotMarker)
+		d.Featured = firsts[pi]
+		html, err := s.Render("page", d)
+		if err != nil {
+			errs[i] = fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), s.Locales[li].ID, err)
+			return
+		}
+		s.pages[pi][li] = newPage(html)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, err // the first, in place and language order
+		}
+	}
+	// Every variant's pages are rendered now, before the site is served:
+	// rendered on first use, a page's first request took milliseconds
+	// longer and grew the process, which told an observer that someone
+	// had just opened this poster's page in this language.
+	// Within maxVariantPages: the variants most venues use first.
+	type ref struct{ pi, uses, order int }
+	var all []ref
+	for pi, vs := range s.variants {
+		for vi, v := range vs {
+			all = append(all, ref{pi, v.uses, vi})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b ref) int { return b.uses - a.uses })
+	budget := min(len(all), maxVariantPages/max(nl, 1))
+	for _, r := range all[budget:] {
+		v := s.variants[r.pi][r.order]
+		for li := range s.Locales {
+			v.pages[li].Store(s.pages[r.pi][li])
+		}
+	}
+	forEach(budget*nl, func(i int) {
+		r := all[i/nl]
+		v := s.variants[r.pi][r.order]
+		v.pages[i%nl].Store(s.renderVariant(r.pi, v, i%nl))
+	})
 	s.offer()
 	return s, nil
+}
+
+// forEach calls fn(0) to fn(n-1), in order. Not on several cores: a
+// render notes the recordings it offers (audio.go) in the site itself.
+func forEach(n int, fn func(i int)) {
+	for i := range n {
+		fn(i)
+	}
 }
 
 func areaLabel(a *site.Area) string {

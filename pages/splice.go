@@ -7,6 +7,7 @@ import (
 	"hash/crc32"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // A Page is one pre-rendered page shared by every venue of a region in one
@@ -39,6 +40,11 @@ type Page struct {
 	plainLen, gzipLen [][]string
 }
 
+var flateWriters = sync.Pool{New: func() any {
+	zw, _ := flate.NewWriter(nil, flate.BestCompression)
+	return zw
+}}
+
 // maxFastSlot bounds the slot lengths whose CRC terms are precomputed; a
 // venue path is "/" and at most 12 characters.
 const maxFastSlot = 24
@@ -48,16 +54,28 @@ const maxFastSlot = 24
 const slotMarker = "/WmSlotQx9"
 
 func newPage(rendered []byte) *Page {
+	p := newVenuePage(rendered)
+	p.plainEmpty = p.AppendPlain(nil, "")
+	p.gzipEmpty = p.appendGzip(nil, "")
+	return p
+}
+
+// newVenuePage is newPage for a page served only with a venue's path in
+// its slot (a featured variant): it keeps no copy of the page with an
+// empty slot, which no request of it uses.
+func newVenuePage(rendered []byte) *Page {
 	parts := bytes.Split(rendered, []byte(slotMarker))
 	p := &Page{}
-	zw, _ := flate.NewWriter(nil, flate.BestCompression)
+	// A flate writer holds about a megabyte: one serves every segment,
+	// and the pool every page (start-up renders hundreds).
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
 	for i, seg := range parts {
 		p.segs = append(p.segs, seg)
 		p.crcs = append(p.crcs, crc32.ChecksumIEEE(seg))
 		p.ops = append(p.ops, x2nmodp(uint64(len(seg)), 3))
 		p.size += len(seg)
 		var buf bytes.Buffer
-		// A flate writer holds about a megabyte: one serves every segment.
 		zw.Reset(&buf)
 		zw.Write(seg)
 		if i == len(parts)-1 {
@@ -68,12 +86,14 @@ func newPage(rendered []byte) *Page {
 		p.deflate = append(p.deflate, buf.Bytes())
 	}
 	p.precomputeCRC()
-	p.plainEmpty = p.AppendPlain(nil, "")
-	p.gzipEmpty = p.appendGzip(nil, "")
 	zeros := strings.Repeat("\x00", maxFastSlot)
+	deflated := 0
+	for _, z := range p.deflate {
+		deflated += len(z)
+	}
 	for n := 0; n <= maxFastSlot; n++ {
 		p.plainLen = append(p.plainLen, []string{strconv.Itoa(p.PlainLen(zeros[:n]))})
-		p.gzipLen = append(p.gzipLen, []string{strconv.Itoa(len(p.appendGzip(nil, zeros[:n])))})
+		p.gzipLen = append(p.gzipLen, []string{strconv.Itoa(p.gzipLength(n, deflated))})
 	}
 	return p
 }
@@ -173,6 +193,16 @@ func (p *Page) AppendGzip(dst []byte, slot string) []byte {
 
 var gzipHeader = []byte{0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff}
 
+// gzipLength is len(appendGzip(nil, slot)) for a slot of n bytes, counted
+// rather than built (deflated: the segments' deflated bytes together).
+func (p *Page) gzipLength(n, deflated int) int {
+	l := len(gzipHeader) + deflated + 8
+	if n > 0 {
+		l += (len(p.deflate) - 1) * (5 + n) // a stored block per slot
+	}
+	return l
+}
+
 func (p *Page) appendGzip(dst []byte, slot string) []byte {
 	dst = append(dst, gzipHeader...)
 	for i, z := range p.deflate {
@@ -189,7 +219,7 @@ func (p *Page) appendGzip(dst []byte, slot string) []byte {
 }
 
 // String returns the page with an empty slot, for tests and export.
-func (p *Page) String() string { return string(p.plainEmpty) }
+func (p *Page) String() string { return string(p.AppendPlain(nil, "")) }
 
 // CRC-32 combination, after zlib's crc32_combine (multmodp, x2nmodp):
 // polynomial arithmetic modulo the CRC-32 polynomial, reflected.

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"hash/crc32"
 	"io"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -47,5 +48,23 @@ func BenchmarkAppendGzip(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		buf = p.AppendGzip(buf[:0], "/K7Q2M")
+	}
+}
+
+// The Content-Length of every slot length is the length of the body sent,
+// for a page and a venue page (counted, not built: gzipLength).
+func TestContentLengthMatchesBody(t *testing.T) {
+	rendered := []byte("<a href=\"" + slotMarker + "/ar\">x</a>" + strings.Repeat("body text ", 500) +
+		"<a href=\"" + slotMarker + "/fa\">" + slotMarker + "</a>end")
+	for _, p := range []*Page{newPage(rendered), newVenuePage(rendered)} {
+		for n := 0; n <= maxFastSlot; n++ {
+			slot := strings.Repeat("K", n)
+			if got, want := p.ContentLength(true, slot)[0], strconv.Itoa(len(p.AppendGzip(nil, slot))); got != want {
+				t.Errorf("gzip, slot %q: Content-Length %s, body %s bytes", slot, got, want)
+			}
+			if got, want := p.ContentLength(false, slot)[0], strconv.Itoa(len(p.AppendPlain(nil, slot))); got != want {
+				t.Errorf("plain, slot %q: Content-Length %s, body %s bytes", slot, got, want)
+			}
+		}
 	}
 }

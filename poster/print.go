@@ -110,7 +110,68 @@ func (p *Printer) PDF(ctx context.Context, html []byte) ([]byte, error) {
 	if pdf, err = setMediaBox(pdf, w, h); err != nil {
 		return nil, fmt.Errorf("print: %w", err)
 	}
+	stripMetadata(pdf)
 	return pdf, nil
+}
+
+// metadataKeys are the document information entries the browser fills in:
+// its own version and the operating system (/Creator), its PDF library
+// (/Producer), and when the poster was printed. A poster passed around
+// must not say what printed it, where or when.
+var metadataKeys = [][]byte{[]byte("/Creator"), []byte("/Producer"), []byte("/CreationDate"), []byte("/ModDate"), []byte("/Author")}
+
+// stripMetadata blanks the values of metadataKeys in place, with spaces
+// of the same length, so that every offset in the cross-reference table
+// stays right.
+func stripMetadata(pdf []byte) {
+	for _, key := range metadataKeys {
+		for off := 0; ; {
+			i := bytes.Index(pdf[off:], key)
+			if i < 0 {
+				break
+			}
+			j := off + i + len(key)
+			off = j
+			for j < len(pdf) && (pdf[j] == ' ' || pdf[j] == '\r' || pdf[j] == '\n') {
+				j++
+			}
+			if j >= len(pdf) {
+				break
+			}
+			switch pdf[j] {
+			case '(': // a literal string: balanced parentheses, \ escapes
+				depth := 0
+				for k := j; k < len(pdf); k++ {
+					switch pdf[k] {
+					case '\\':
+						pdf[k] = ' '
+						if k+1 < len(pdf) {
+							k++
+							pdf[k] = ' '
+						}
+						continue
+					case '(':
+						depth++
+						if depth == 1 {
+							continue
+						}
+					case ')':
+						if depth--; depth == 0 {
+							off = k
+							goto next
+						}
+					}
+					pdf[k] = ' '
+				}
+			case '<': // a hex string: spaces inside are ignored
+				for k := j + 1; k < len(pdf) && pdf[k] != '>'; k++ {
+					pdf[k] = ' '
+					off = k
+				}
+			}
+		next:
+		}
+	}
 }
 
 // pageSize reads the paper size, in points, from the loaded document's

@@ -22,7 +22,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if _, err := parse(fs, args); err != nil {
 		return err
 	}
-	s, err := from.load()
+	s, err := loadCtx(ctx, from.sources(false))
 	if err != nil {
 		return err
 	}

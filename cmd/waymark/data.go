@@ -1,7 +1,9 @@
 package main
 
 import (
+	"context"
 	"flag"
+	"fmt"
 	"io/fs"
 	"os"
 
@@ -45,3 +47,25 @@ func (d *dataFlags) sources(dev bool) pages.Sources {
 
 // load reads and checks everything and renders every page.
 func (d *dataFlags) load() (*pages.Site, error) { return pages.Load(d.sources(false)) }
+
+// loadCtx is pages.Load that gives up when ctx ends (SIGTERM, Ctrl-C). A
+// load is bounded (internal/safefile) but may take seconds at 100,000
+// venues, and a signal must be answered meanwhile; the abandoned load
+// ends with the process.
+func loadCtx(ctx context.Context, src pages.Sources) (*pages.Site, error) {
+	type result struct {
+		s   *pages.Site
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		s, err := pages.Load(src)
+		done <- result{s, err}
+	}()
+	select {
+	case r := <-done:
+		return r.s, r.err
+	case <-ctx.Done():
+		return nil, fmt.Errorf("stopped while loading: %w", context.Cause(ctx))
+	}
+}

@@ -47,6 +47,16 @@ func TestPosterPDF(t *testing.T) {
 	}
 
 	info := realtools.Run(t, pdfinfo, file)
+	// Issue 22, finding 10: nothing says what printed it, where or when
+	// (the browser put its version and the OS in /Creator).
+	if m := regexp.MustCompile(`(?im)^(Creator|Producer|CreationDate|ModDate|Author):.*\S.*$`).FindAllString(info, -1); len(m) > 0 {
+		t.Errorf("the PDF carries metadata: %q", m)
+	}
+	for _, leak := range []string{"Chrome", "Mozilla", "Skia", "Linux", "X11"} {
+		if bytes.Contains(data, []byte(leak)) || strings.Contains(info, leak) {
+			t.Errorf("the PDF names %q", leak)
+		}
+	}
 	m := regexp.MustCompile(`(?m)^Page size:\s+([0-9.]+) x ([0-9.]+) pts`).FindStringSubmatch(info)
 	if m == nil {
 		t.Fatalf("pdfinfo lacks the page size:\n%s", info)

@@ -86,7 +86,13 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if c.dev {
 		changed = watch(ctx, watchedPaths(c.data), time.Second)
 	}
-	s, err := pages.Load(src)
+	s, err := loadCtx(ctx, src)
+	if err != nil && ctx.Err() != nil {
+		// Told to stop (SIGTERM, Ctrl-C) before it could serve: a stop
+		// as asked, not a failure.
+		log.Info("stopped while loading")
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -155,16 +161,26 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		st.Disconnect()
 	}()
 
+	// A reload runs beside the loop, so that SIGTERM is answered while it
+	// reads; one at a time (its memory is that of one load), and a request
+	// for another while it runs is done once after it.
+	type reloadResult struct {
+		s   *pages.Site
+		err error
+		why string
+	}
+	reloaded := make(chan reloadResult, 1)
+	reloading, again := false, ""
 	reload := func(why string) {
-		ns, err := pages.Load(src)
-		if err != nil {
-			log.Error("reload failed; still serving the previous version", "why", why, "error", err)
+		if reloading {
+			again = why
 			return
 		}
-		public.Swap(ns)
-		st.ExpectVenues(len(ns.Config.Venues))
-		debug.FreeOSMemory() // as after the first load
-		log.Info("reloaded", "why", why, "venues", len(ns.Config.Venues))
+		reloading = true
+		go func() {
+			ns, err := pages.Load(src)
+			reloaded <- reloadResult{ns, err, why}
+		}()
 	}
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
@@ -177,6 +193,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			reload("SIGHUP")
 		case <-changed:
 			reload("files changed")
+		case r := <-reloaded:
+			reloading = false
+			if r.err != nil {
+				log.Error("reload failed; still serving the previous version", "why", r.why, "error", r.err)
+			} else {
+				public.Swap(r.s)
+				st.ExpectVenues(len(r.s.Config.Venues))
+				log.Info("reloaded", "why", r.why, "venues", len(r.s.Config.Venues))
+			}
+			r.s = nil
+			debug.FreeOSMemory() // as after the first load; a failed one allocated too
+			if again != "" {
+				why := again
+				again = ""
+				reload(why)
+			}
 		case <-ctx.Done():
 			log.Info("shutting down")
 			sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)

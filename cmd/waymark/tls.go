@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -135,6 +136,7 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 	// errors for our own names are logged here, without the client.
 	get := cfg.GetCertificate
 	var lastLogged atomic.Int64
+	orders := newOrders(m, log, dir)
 	cfg.GetCertificate = func(hello *tls.ClientHelloInfo) (*tls.Certificate, error) {
 		// A client that names no host, or an address (a monitoring probe,
 		// a benchmark), gets the first domain's certificate rather than a
@@ -143,6 +145,14 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 			h := *hello
 			h.ServerName = ds[0]
 			hello = &h
+		}
+		// Until a name has its certificate, a handshake fails at once
+		// rather than wait up to 5 minutes for an ACME order; one order
+		// per name runs at a time (orders). The ACME server's own
+		// TLS-ALPN-01 challenge is always answered.
+		name := strings.ToLower(hello.ServerName)
+		if !slices.Contains(hello.SupportedProtos, acme.ALPNProto) && slices.Contains(ds, name) && !orders.ready(name) {
+			return nil, fmt.Errorf("no certificate for %s yet: ordering one", name)
 		}
 		c, err := get(hello)
 		// Once a minute at most: every scan would repeat it.
@@ -154,16 +164,16 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 		return c, err
 	}
 
-	// The limiter caps connections here too, but it sits under TLS: it
-	// cannot count header lines or add the privacy headers to net/http's
-	// own error answers in encrypted bytes, so on HTTPS those two fall
-	// back to net/http's header size bound (docs/privacy.md).
-	https, err := listen(o.httpsAddr, h, limiter())
+	// The limiter caps connections under TLS; above it, on the decrypted
+	// bytes of HTTP/1, it counts header lines, refuses bodies and gives
+	// net/http's own errors the privacy headers (tlsListener).
+	lim := limiter()
+	https, err := listen(o.httpsAddr, h, lim)
 	if err != nil {
 		return nil, err
 	}
 	https.srv.TLSConfig = cfg
-	https.ln = tls.NewListener(https.ln, cfg)
+	https.ln = newTLSListener(https.ln, cfg, lim)
 
 	redirect := m.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// To our own name, never to the Host header a client chose.
@@ -178,20 +188,146 @@ func (o *tlsOptions) publicListeners(ctx context.Context, addr string, h http.Ha
 		return nil, err
 	}
 
-	// Ask for the certificate at once rather than on the first scan, and
-	// say when it is there.
+	// Ask for the certificates at once rather than on the first scan.
+	for _, d := range ds {
+		orders.ready(d)
+	}
+	return []*listener{https, plain}, nil
+}
+
+// orders gets each name's certificate in the background, one ACME order
+// per name at a time, and at most one a minute after a failure (a flood of
+// handshakes must not become a flood of orders).
+type orders struct {
+	m   *autocert.Manager
+	log *slog.Logger
+	dir string
+
+	mu    sync.Mutex
+	state map[string]*order
+}
+
+type order struct {
+	ok       bool
+	running  bool
+	lastFail time.Time
+}
+
+func newOrders(m *autocert.Manager, log *slog.Logger, dir string) *orders {
+	return &orders{m: m, log: log, dir: dir, state: map[string]*order{}}
+}
+
+// ready reports whether name has its certificate; if not, it starts an
+// order unless one is running or one failed in the last minute.
+func (o *orders) ready(name string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	st := o.state[name]
+	if st == nil {
+		st = &order{}
+		o.state[name] = st
+	}
+	if st.ok {
+		return true
+	}
+	if st.running || time.Since(st.lastFail) < time.Minute {
+		return false
+	}
+	st.running = true
 	go func() {
-		for _, d := range ds {
-			if ctx.Err() != nil {
+		// autocert renews a certificate it has by itself; this only
+		// gets the first one (from the cache folder, or by an order).
+		hello := &tls.ClientHelloInfo{ServerName: name, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}}
+		_, err := o.m.GetCertificate(hello)
+		o.mu.Lock()
+		st.running, st.ok = false, err == nil
+		if err != nil {
+			st.lastFail = time.Now()
+		}
+		o.mu.Unlock()
+		if err != nil {
+			o.log.Error("no certificate yet; HTTPS handshakes fail until there is one, and it is ordered again within a minute of the next", "domain", name, "error", err)
+			return
+		}
+		o.log.Info("certificate ready", "domain", name, "folder", o.dir)
+	}()
+	return false
+}
+
+// tlsListener does the TLS handshakes itself, beside the accept loop and
+// bounded in time, so that it can hand net/http an HTTP/1 connection
+// wrapped by the limiter above TLS (ConnLimiter.OverTLS); an HTTP/2 one
+// goes as it is (HPACK and MaxHeaderBytes bound its headers).
+type tlsListener struct {
+	net.Listener
+	cfg   *tls.Config
+	lim   *handlers.ConnLimiter
+	conns chan net.Conn
+	done  chan struct{}
+	once  sync.Once
+}
+
+// handshakeTimeout bounds a handshake: a client that stalls in it holds a
+// connection, and a person's phone completes one in well under a second.
+const handshakeTimeout = 10 * time.Second
+
+func newTLSListener(inner net.Listener, cfg *tls.Config, lim *handlers.ConnLimiter) net.Listener {
+	l := &tlsListener{Listener: inner, cfg: cfg, lim: lim, conns: make(chan net.Conn), done: make(chan struct{})}
+	go l.acceptLoop()
+	return l
+}
+
+func (l *tlsListener) acceptLoop() {
+	for {
+		c, err := l.Listener.Accept()
+		if errors.Is(err, net.ErrClosed) {
+			l.Close()
+			return
+		}
+		if err != nil {
+			// Out of descriptors and the like: net/http would wait too.
+			select {
+			case <-l.done:
+				return
+			case <-time.After(10 * time.Millisecond):
+			}
+			continue
+		}
+		go func() {
+			tc := tls.Server(c, l.cfg)
+			ctx, cancel := context.WithTimeout(context.Background(), handshakeTimeout)
+			defer cancel()
+			if err := tc.HandshakeContext(ctx); err != nil {
+				tc.Close()
 				return
 			}
-			hello := &tls.ClientHelloInfo{ServerName: d, CipherSuites: []uint16{tls.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}}
-			if _, err := m.GetCertificate(hello); err != nil {
-				log.Error("no certificate yet; retried on the next HTTPS request", "domain", d, "error", err)
-				continue
+			var out net.Conn = tc
+			if tc.ConnectionState().NegotiatedProtocol != "h2" {
+				out = l.lim.OverTLS(tc, c)
 			}
-			log.Info("certificate ready", "domain", d, "folder", dir)
-		}
-	}()
-	return []*listener{https, plain}, nil
+			select {
+			case l.conns <- out:
+			case <-l.done:
+				tc.Close()
+			}
+		}()
+	}
+}
+
+func (l *tlsListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.done:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *tlsListener) Close() error {
+	var err error
+	l.once.Do(func() {
+		close(l.done)
+		err = l.Listener.Close()
+	})
+	return err
 }
