@@ -39,8 +39,12 @@ const (
 	maxScaleWall     = 30 * time.Second
 	// The heap kept after loading, and the most it held while loading
 	// (which sets the process's resident size).
-	maxScaleHeap     = 100 << 20
-	maxScalePeakHeap = 200 << 20
+	// The site itself: about 103 MiB with thirty languages and the
+	// pre-rendered variants (issues 22, 23); 128 MiB is the regression bound.
+	maxScaleHeap     = 128 << 20
+	// Thirty languages and the pre-rendered variants (issues 22 and 23)
+	// brought the peak to about 200 MiB: a regression bound, not the target.
+	maxScalePeakHeap = 256 << 20
 )
 
 // TestScale100kVenues loads a config of 100,000 venues over the demo's three

@@ -15,18 +15,18 @@ import (
 func TestAudioScriptUnknownLanguageHint(t *testing.T) {
 	t.Setenv("WAYMARK_LOCALES", "")
 	t.Setenv("WAYMARK_CONFIG", "")
-	code, _, errOut := runCLI(t, "audio", "script", "--lang", "fr")
-	if code == 0 || !strings.Contains(errOut, `--lang "fr": not one of the site's languages`) || !strings.Contains(errOut, "--config waymark.toml --locales texts") {
+	code, _, errOut := runCLI(t, "audio", "script", "--lang", "it")
+	if code == 0 || !strings.Contains(errOut, `--lang "it": not one of the site's languages`) || !strings.Contains(errOut, "--config waymark.toml --locales texts") {
 		t.Errorf("exit %d, stderr:\n%s", code, errOut)
 	}
-	// Named, the deployment's French is there.
+	// Named, the deployment's Italian is there.
 	dir := t.TempDir()
 	texts := filepath.Join(dir, "texts")
 	os.Mkdir(texts, 0o755)
-	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte(`{"action.call": "Appeler"}`), 0o644)
+	os.WriteFile(filepath.Join(texts, "active.it.json"), []byte(`{"action.call": "Chiama"}`), 0o644)
 	cfg := filepath.Join(dir, "waymark.toml")
-	os.WriteFile(cfg, []byte(strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "fr", `, 1)), 0o644)
-	code, out, errOut := runCLI(t, "audio", "script", "--lang", "fr", "--config", cfg, "--locales", texts)
+	os.WriteFile(cfg, []byte(strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "it", `, 1)), 0o644)
+	code, out, errOut := runCLI(t, "audio", "script", "--lang", "it", "--config", cfg, "--locales", texts)
 	if code != 0 || !strings.Contains(out, "emergency") {
 		t.Errorf("with --config and --locales: exit %d\n%s%s", code, out, errOut)
 	}

@@ -20,7 +20,7 @@ import (
 func TestI18nDeploymentTextsWarnings(t *testing.T) {
 	clearServeEnv(t)
 	_, cfg, texts := writeNewCountry(t)
-	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte(`{"action.call": "Appeler"}`), 0o644)
+	os.WriteFile(filepath.Join(texts, "active.it.json"), []byte(`{"action.call": "Chiama"}`), 0o644)
 	_, out, errOut := runCLI(t, "i18n", "--config", cfg, "--locales", texts, "--json")
 	var r lang.Report
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
@@ -34,20 +34,20 @@ func TestI18nDeploymentTextsWarnings(t *testing.T) {
 			files[p.ID] = p.File
 		}
 	}
-	for _, id := range []string{"rights.ie-recovery.p1", "rights.ie-recovery.p2", "helpline.kind.confidential-line", "report.lead"} {
+	for _, id := range []string{"rights.ie-recovery.p1", "rights.ie-recovery.p2", "helpline.kind.confidential-line", "page.intro"} {
 		if files[id] != shown+"/active.ar.json" {
 			t.Errorf("ar %s points at %q, want the deployment's %s/active.ar.json", id, files[id], shown)
 		}
 	}
-	fr := r.Language("fr")
+	fr := r.Language("it")
 	for _, id := range []string{"emergency.silent", "emergency.text", "helpline.interpreters"} {
 		if slices.Contains(fr.Missing, id) {
-			t.Errorf("fr is asked for %s, which no page of this deployment shows", id)
+			t.Errorf("it is asked for %s, which no page of this deployment shows", id)
 		}
 	}
 	for _, p := range fr.Problems {
-		if p.Kind == lang.KindMissing && p.File != shown+"/active.fr.json" {
-			t.Errorf("fr %s points at %q: the deployment's French is in %s/active.fr.json", p.ID, p.File, shown)
+		if p.Kind == lang.KindMissing && p.File != shown+"/active.it.json" {
+			t.Errorf("it %s points at %q: the deployment's Italian is in %s/active.it.json", p.ID, p.File, shown)
 			break
 		}
 	}

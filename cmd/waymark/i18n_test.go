@@ -139,17 +139,17 @@ func TestI18nMissingOnlyPasses(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "active.ti.json")); err != nil {
 		t.Fatal(err)
 	}
-	de := "{\n  \"page.help\": {\n    \"other\": \"Hilfe und Rat\"\n  },\n" +
+	de := "{\n  \"page.help\": {\n    \"other\": \"Aiuto e consigli\"\n  },\n" +
 		"  \"exit.button\": {\n    \"other\": \"Jetzt verlassen\"\n  }\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "active.de.json"), []byte(de), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "active.it.json"), []byte(de), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	code, out, errOut := runCLI(t, "i18n", "--locales", dir)
 	if code != 0 {
 		t.Fatalf("exit %d: %s\n%s", code, errOut, out)
 	}
-	if !regexp.MustCompile(`(?m)^de +draft +[1-9]% +[1-9][0-9]* `).MatchString(out) {
-		t.Errorf("de row does not show a few percent done and the rest missing:\n%s", out)
+	if !regexp.MustCompile(`(?m)^it +draft +[1-9]% +[1-9][0-9]* `).MatchString(out) {
+		t.Errorf("it row does not show a few percent done and the rest missing:\n%s", out)
 	}
 }
 
@@ -214,7 +214,7 @@ func TestCheckIncludesTranslations(t *testing.T) {
 
 // TestI18nDeploymentOwnLanguage is TRANSLATING.md section 9's French case:
 // a deployment translates the built-in messages into a language of its
-// own (texts/active.fr.json). `i18n --write-canonical texts` records the
+// own (texts/active.it.json). `i18n --write-canonical texts` records the
 // hashes of the built-in English its translations come from, the report
 // after it shows the files as written, and once the deployment rewords a
 // message, its French is reported stale.
@@ -222,13 +222,13 @@ func TestI18nDeploymentOwnLanguage(t *testing.T) {
 	t.Setenv("WAYMARK_LOCALES", "")
 	texts := filepath.Join(t.TempDir(), "texts")
 	os.Mkdir(texts, 0o755)
-	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte(`{"action.call": "Appeler", "action.text": {"other": "Écrire"}}`), 0o644)
+	os.WriteFile(filepath.Join(texts, "active.it.json"), []byte(`{"action.call": "Chiama", "action.text": {"other": "Scrivi"}}`), 0o644)
 	code, out, errOut := runCLI(t, "i18n", "--write-canonical", texts, "--json")
 	if code != 0 {
 		t.Fatalf("--write-canonical texts: exit %d\n%s", code, errOut)
 	}
 	hashes, _ := os.ReadFile(filepath.Join(texts, "hashes.toml"))
-	if !strings.Contains(string(hashes), `["fr"]`) || !strings.Contains(string(hashes), `"action.call" = "sha1-`) {
+	if !strings.Contains(string(hashes), `["it"]`) || !strings.Contains(string(hashes), `"action.call" = "sha1-`) {
 		t.Errorf("hashes.toml records no French:\n%s", hashes)
 	}
 	// The report after writing reads the folder as written: French is
@@ -237,9 +237,9 @@ func TestI18nDeploymentOwnLanguage(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatal(err)
 	}
-	fr := r.Language("fr")
+	fr := r.Language("it")
 	if fr == nil || len(fr.NoHash) != 0 || len(fr.Stale) != 0 {
-		t.Fatalf("report after --write-canonical: fr = %+v", fr)
+		t.Fatalf("report after --write-canonical: it = %+v", fr)
 	}
 
 	// The deployment rewords "action.text": its French is now stale.
@@ -249,8 +249,8 @@ func TestI18nDeploymentOwnLanguage(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
-	if fr := r.Language("fr"); fr == nil || !slices.Equal(fr.Stale, []string{"action.text"}) {
-		t.Errorf("after the English changed, fr stale = %v, want [action.text]", fr)
+	if fr := r.Language("it"); fr == nil || !slices.Equal(fr.Stale, []string{"action.text"}) {
+		t.Errorf("after the English changed, it stale = %v, want [action.text]", fr)
 	}
 }
 
@@ -262,9 +262,9 @@ func TestI18nBrokenMessageOnly(t *testing.T) {
 	dir := t.TempDir()
 	texts := filepath.Join(dir, "texts")
 	os.Mkdir(texts, 0o755)
-	os.WriteFile(filepath.Join(texts, "active.fr.json"), []byte("{\n  \"action.call\": \"Appeler\",\n  \"action.text\": \"Écrire {{.Number\",\n  \"page.heading\": \"Aide gratuite\"\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(texts, "active.it.json"), []byte("{\n  \"action.call\": \"Appeler\",\n  \"action.text\": \"Scrivi {{.Number\",\n  \"page.help\": \"Aiuto e consigli\"\n}\n"), 0o644)
 	cfg := filepath.Join(dir, "waymark.toml")
-	demo := strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "fr", `, 1)
+	demo := strings.Replace(string(site.DemoTOML()), `languages = ["en", `, `languages = ["en", "it", `, 1)
 	os.WriteFile(cfg, []byte(demo), 0o644)
 	code, out, errOut := runCLI(t, "i18n", "--config", cfg, "--locales", texts, "--json")
 	if code != 1 {
@@ -274,14 +274,14 @@ func TestI18nBrokenMessageOnly(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &r); err != nil {
 		t.Fatalf("%v\n%s", err, errOut)
 	}
-	fr := r.Language("fr")
+	fr := r.Language("it")
 	if fr == nil || fr.Status == "broken" || fr.Errors != 1 || fr.Percent == 0 {
-		t.Fatalf("fr = %+v, want one error and the rest counted", fr)
+		t.Fatalf("it = %+v, want one error and the rest counted", fr)
 	}
 	if p := fr.Problems[0]; p.ID != "action.text" || p.Line != 3 {
 		for _, p := range fr.Problems {
 			if p.Severity == lang.SeverityError && (p.ID != "action.text" || p.Line != 3) {
-				t.Errorf("fr error %+v, want action.text at line 3", p)
+				t.Errorf("it error %+v, want action.text at line 3", p)
 			}
 		}
 	}
