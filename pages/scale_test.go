@@ -41,7 +41,7 @@ const (
 	// (which sets the process's resident size).
 	// The site itself: about 103 MiB with thirty languages and the
 	// pre-rendered variants (issues 22, 23); 128 MiB is the regression bound.
-	maxScaleHeap     = 128 << 20
+	maxScaleHeap = 128 << 20
 	// Thirty languages and the pre-rendered variants (issues 22 and 23)
 	// brought the peak to about 200 MiB: a regression bound, not the target.
 	maxScalePeakHeap = 256 << 20
