@@ -34,9 +34,9 @@ const (
 	maxCampaignStartWall = 30 * time.Second
 	// 256 MiB: thirty languages, pre-rendered variants and whole-script
 	// poster fonts on the staff sheet (issues 22, 23); the target is 200 MB.
-	maxCampaignRSS       = 256 << 20
-	maxStaffPage         = 5 * time.Second
-	maxStaffPageBytes    = 2 << 20
+	maxCampaignRSS    = 256 << 20
+	maxStaffPage      = 5 * time.Second
+	maxStaffPageBytes = 2 << 20
 )
 
 func TestScaleNationalCampaign(t *testing.T) {
