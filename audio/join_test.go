@@ -2,9 +2,6 @@ package audio
 
 import (
 	"bytes"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -12,25 +9,6 @@ import (
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 )
-
-// decodedDuration decodes an MP3 with ffmpeg and returns the length of
-// the samples it gives: what a phone plays, not what a header claims.
-func decodedDuration(t *testing.T, data []byte) time.Duration {
-	t.Helper()
-	ffmpeg := realtools.Need(t, "ffmpeg", "ffmpeg")
-	f := filepath.Join(t.TempDir(), "d.mp3")
-	if err := os.WriteFile(f, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(ffmpeg, "-nostdin", "-v", "error", "-i", f, "-f", "s16le", "-ac", "1", "-ar", "16000", "-")
-	cmd.Stderr = &stderr
-	pcm, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg cannot decode it: %v: %s", err, stderr.String())
-	}
-	return time.Duration(len(pcm)/2) * time.Second / 16000
-}
 
 // TestWithNumbers: the emergency recording joined with 999 decodes
 // cleanly, holds the recording of the digit 9 three times, and lasts the
@@ -59,7 +37,7 @@ func TestWithNumbers(t *testing.T) {
 	if n := bytes.Count(j.Data, nineFrames); n != 3 {
 		t.Errorf("the joined file says 9 %d times, want 3", n)
 	}
-	alone, joined, digit := decodedDuration(t, rec.Data), decodedDuration(t, j.Data), decodedDuration(t, nine.Data)
+	alone, joined, digit := realtools.DecodedDuration(t, rec.Data), realtools.DecodedDuration(t, j.Data), realtools.DecodedDuration(t, nine.Data)
 	// Each part also brings its encoder's start and end padding (about
 	// 70 ms at 16 kHz), which a player skips in a file of its own.
 	want := alone + 3*digit + pauseBefore

@@ -7,7 +7,6 @@ import (
 	"errors"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -440,20 +439,7 @@ func TestAudioSaysTheRegionsNumber(t *testing.T) {
 	}
 }
 
-// decodedSeconds decodes an MP3 with ffmpeg: the length a phone plays.
+// decodedSeconds is the decoded length in seconds.
 func decodedSeconds(t *testing.T, data []byte) float64 {
-	t.Helper()
-	ffmpeg := realtools.Need(t, "ffmpeg", "ffmpeg")
-	f := filepath.Join(t.TempDir(), "d.mp3")
-	if err := os.WriteFile(f, data, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(ffmpeg, "-nostdin", "-v", "error", "-i", f, "-f", "s16le", "-ac", "1", "-ar", "16000", "-")
-	cmd.Stderr = &stderr
-	pcm, err := cmd.Output()
-	if err != nil || stderr.Len() > 0 {
-		t.Fatalf("ffmpeg cannot decode it: %v: %s", err, stderr.String())
-	}
-	return float64(len(pcm)/2) / 16000
+	return realtools.DecodedDuration(t, data).Seconds()
 }
