@@ -146,7 +146,7 @@ func freePort(t *testing.T) int {
 
 func waitUp(t *testing.T, base string, logs *lockedBuffer) {
 	t.Helper()
-	for range 200 {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get(base + "/"); err == nil {
 			resp.Body.Close()
 			return

@@ -319,7 +319,7 @@ func freePort(t *testing.T) int {
 }
 
 func waitUp(t *testing.T, base string, logs func() string) {
-	for i := 0; i < 100; i++ {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get(base + "/"); err == nil {
 			resp.Body.Close()
 			return

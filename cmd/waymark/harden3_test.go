@@ -112,7 +112,7 @@ func startProxy(t *testing.T, cmd *exec.Cmd, addr string, logs *realtools.Buffer
 	}
 	// SIGTERM, so that nginx's master stops its worker too.
 	t.Cleanup(func() { cmd.Process.Signal(syscall.SIGTERM); cmd.Wait() })
-	for range 200 {
+	for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); {
 		if resp, err := http.Get("http://" + addr + "/"); err == nil {
 			resp.Body.Close()
 			return
@@ -569,7 +569,7 @@ func TestHardenDomainCountsHeaderLines(t *testing.T) {
 	exchange := func(raw string) string {
 		var c *tls.Conn
 		var err error
-		for range 100 { // the certificate is read from the folder first
+		for range 600 { // the certificate is read from the folder first
 			if c, err = tls.Dial("tcp", addr, &tls.Config{ServerName: "travel-info.example", InsecureSkipVerify: true, NextProtos: []string{"http/1.1"}}); err == nil {
 				break
 			}

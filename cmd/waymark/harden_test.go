@@ -119,7 +119,7 @@ func TestHardenIdleConnectionsKeepSiteUp(t *testing.T) {
 	t.Logf("%d of %d held connections were answered before being held idle", answered, held)
 
 	start := time.Now()
-	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	c := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.Get(p.url("/K7Q2M"))
 	if err != nil {
 		t.Fatalf("a new visitor with %d idle connections held: %v (after %v)", held, err, time.Since(start))
@@ -128,8 +128,10 @@ func TestHardenIdleConnectionsKeepSiteUp(t *testing.T) {
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("a new visitor: %d", resp.StatusCode)
 	}
-	if d := time.Since(start); d > time.Second {
-		t.Errorf("a new visitor waited %v, want under 1 s", d)
+	// Held connections would make a visitor wait for the 10 s idle
+	// timeout; 3 s leaves room for a loaded CI machine.
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("a new visitor waited %v, want under 3 s", d)
 	}
 }
 
@@ -163,7 +165,9 @@ func TestHardenSlowHeadersKeepSiteUp(t *testing.T) {
 		io.WriteString(c, "a")
 	}
 	start := time.Now()
-	c := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	// Under 3.8 s: the held headers would expire by the 5 s header timeout
+	// by then, so a longer wait could not tell eviction from expiry.
+	c := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := c.Get(p.url("/K7Q2M"))
 	if err != nil {
 		t.Fatalf("a new visitor with %d slow headers held: %v (after %v)", held, err, time.Since(start))
@@ -302,8 +306,8 @@ func TestHardenStaffRendersBounded(t *testing.T) {
 		t.Errorf("public page during 30 renders: %v", err)
 	} else {
 		resp.Body.Close()
-		if d := time.Since(start); d > time.Second {
-			t.Errorf("public page during 30 renders took %v, want under 1 s", d)
+		if d := time.Since(start); d > 3*time.Second {
+			t.Errorf("public page during 30 renders took %v, want under 3 s", d)
 		}
 	}
 	wg.Wait()

@@ -120,7 +120,7 @@ func TestPrivacyNothingMovesWithAScan(t *testing.T) {
 		}
 		fetch(t, http.MethodGet, p.url("/ZZZZ9")) // a mistyped code
 	}
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for todayScans(t, data, "H9XD2") != 7 {
 		if time.Now().After(deadline) {
 			t.Fatalf("today's 7 scans of H9XD2 did not reach scans.db")
@@ -204,7 +204,7 @@ func TestPrivacyFileTimeIsTheFlushTime(t *testing.T) {
 	p := faultStart(t, dir, cfg, "--data-dir", data, "--flush-interval", "100ms")
 	fetch(t, http.MethodGet, p.url("/K7Q2M"))
 	path := filepath.Join(data, stats.FileName)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for todayScans(t, data, "K7Q2M") != 1 {
 		if time.Now().After(deadline) {
 			t.Fatal("the scan did not reach scans.db")
@@ -216,7 +216,7 @@ func TestPrivacyFileTimeIsTheFlushTime(t *testing.T) {
 	if err := os.Chtimes(path, old, old); err != nil {
 		t.Fatal(err)
 	}
-	deadline = time.Now().Add(5 * time.Second)
+	deadline = time.Now().Add(30 * time.Second)
 	for {
 		fi, err := os.Stat(path)
 		if err != nil {
@@ -259,7 +259,7 @@ func TestPrivacyBrokenFileKeepsCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.waitLog(t, regexp.MustCompile(`scan counts file usable again`), 10*time.Second)
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(30 * time.Second)
 	for todayScans(t, data, "K7Q2M") != 3 {
 		if time.Now().After(deadline) {
 			t.Fatalf("after the repair scans.db holds %d scans of K7Q2M, want the 3 counted in memory", todayScans(t, data, "K7Q2M"))
