@@ -155,10 +155,12 @@ var shownWhen = map[string]func(*site.Config) bool{
 	"course.next":     hasLessons,
 	"course.back":     hasLessons,
 	"course.all":      hasLessons,
-	"course.guides":   func(c *site.Config) bool { return hasLessons(c) && slices.ContainsFunc(c.Regions, func(r site.Region) bool { return len(r.Guides) > 0 }) },
-	"course.texts":    lessonShows(site.ShowTexts),
-	"course.strip":    lessonShows(site.ShowStrip),
-	"kiosk.course":    hasLessons,
+	"course.guides": func(c *site.Config) bool {
+		return hasLessons(c) && slices.ContainsFunc(c.Regions, func(r site.Region) bool { return len(r.Guides) > 0 })
+	},
+	"course.texts": lessonShows(site.ShowTexts),
+	"course.strip": lessonShows(site.ShowStrip),
+	"kiosk.course": hasLessons,
 }
 
 func hasLessons(c *site.Config) bool { return len(c.Lessons) > 0 }
