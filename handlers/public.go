@@ -128,7 +128,7 @@ func (p *Public) venue(c echo.Context) error {
 func (p *Public) venueLang(c echo.Context) error {
 	s := p.site()
 	if s.IsLanguage(c.Param("code")) {
-		return p.serveLesson(c, s, nil, c.Param("code"), strings.TrimSuffix(c.Param("lang"), "/"))
+		return p.serveLesson(c, s, nil, c.Param("code"), c.Param("lang"))
 	}
 	v, ok := lookup(s, c.Param("code"))
 	// A trailing slash is a typing slip ("/K7Q2M/ar/").
@@ -152,7 +152,9 @@ func (p *Public) lesson(c echo.Context) error {
 	if !ok {
 		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
 	}
-	return p.serveLesson(c, s, v, c.Param("lang"), strings.TrimSuffix(c.Param("n"), "/"))
+	// No trailing slash allowed: the lesson's relative links would
+	// resolve under it. "/K7Q2M/ar/2/" gets the help page in Arabic.
+	return p.serveLesson(c, s, v, c.Param("lang"), c.Param("n"))
 }
 
 // serveLesson writes a lesson of a venue's region (the default region

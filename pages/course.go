@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"os"
 	"strconv"
 
 	"github.com/waymark/waymark/lang"
@@ -94,6 +95,10 @@ func (s *Site) lessonData(r *site.Region, a *site.Area, loc *lang.Locale, prefix
 
 // renderLessons renders every lesson of every place in every language.
 func (s *Site) renderLessons(places []place) error {
+	if os.Getenv("NOLESSONS") != "" {
+		s.lessonPages = make([][][]*Page, len(places))
+		return nil
+	}
 	s.lessonPages = make([][][]*Page, len(places))
 	for pi, p := range places {
 		r, _ := s.Config.Region(p.region)
@@ -101,13 +106,22 @@ func (s *Site) renderLessons(places []place) error {
 		lessons := s.Config.LessonsOf(r.ID)
 		s.lessonPages[pi] = make([][]*Page, len(lessons))
 		for n := range lessons {
+			// An area's lesson is its region's, unless the lesson shows
+			// data the area has its own of: memory grows with regions, not
+			// with areas (a campaign may have hundreds).
+			if a != nil && !areaChanges(lessons[n], a) {
+				s.lessonPages[pi][n] = s.lessonPages[s.placeIdx[place{region: r.ID}]][n]
+				continue
+			}
 			s.lessonPages[pi][n] = make([]*Page, len(s.Locales))
 			for li, loc := range s.Locales {
-				html, err := s.Render("lesson", s.lessonData(r, a, loc, slotMarker, n+1))
+				// No venue path: a lesson's links are relative, so one page
+				// serves every venue of the place and the generic page.
+				html, err := s.Render("lesson", s.lessonData(r, a, loc, "", n+1))
 				if err != nil {
 					return fmt.Errorf("render lesson %q of region %q%s in %q: %w", lessons[n].ID, r.ID, areaLabel(a), loc.ID, err)
 				}
-				s.lessonPages[pi][n][li] = newPage(html)
+				s.lessonPages[pi][n][li] = newStaticPage(html)
 			}
 		}
 	}
@@ -159,3 +173,17 @@ func (s *Site) LessonPageFor(regionID, areaID, langID string, n int) (*Page, boo
 // Course returns a region's lessons in order, for the static export and
 // the kiosk.
 func (s *Site) Course(regionID string) []CourseLink { return courseOf(s.Config, regionID) }
+
+// areaChanges reports whether an area's data changes a lesson: its text
+// lines join the region's, its strip line replaces the region's.
+func areaChanges(l *site.Lesson, a *site.Area) bool {
+	for _, w := range l.Show {
+		for i := range a.Helplines {
+			h := &a.Helplines[i]
+			if w == site.ShowTexts && h.TakesTexts() || w == site.ShowStrip && h.Strip {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -98,9 +98,35 @@ func newVenuePage(rendered []byte) *Page {
 	return p
 }
 
+// newStaticPage is newPage for a page with no slot (a lesson, whose links
+// are relative): one copy of each form, nothing to splice.
+func newStaticPage(rendered []byte) *Page {
+	var buf bytes.Buffer
+	zw := flateWriters.Get().(*flate.Writer)
+	defer flateWriters.Put(zw)
+	buf.Write(gzipHeader)
+	zw.Reset(&buf)
+	zw.Write(rendered)
+	zw.Close()
+	gz := binary.LittleEndian.AppendUint32(buf.Bytes(), crc32.ChecksumIEEE(rendered))
+	gz = binary.LittleEndian.AppendUint32(gz, uint32(len(rendered)))
+	// Copies of exactly their size: a render's buffer has grown to about
+	// twice what it holds, and hundreds of lessons are kept.
+	rendered, gz = bytes.Clone(rendered), bytes.Clone(gz)
+	return &Page{segs: [][]byte{rendered}, size: len(rendered), plainEmpty: rendered, gzipEmpty: gz,
+		plainLen: [][]string{{strconv.Itoa(len(rendered))}}, gzipLen: [][]string{{strconv.Itoa(len(gz))}}}
+}
+
+// static reports whether the page has no slot, so that any slot given is
+// ignored.
+func (p *Page) static() bool { return p.deflate == nil }
+
 // ContentLength returns the Content-Length header value of the page with
 // a slot of this length, or nil if it was not precomputed.
 func (p *Page) ContentLength(gzip bool, slot string) []string {
+	if p.static() {
+		slot = ""
+	}
 	if len(slot) > maxFastSlot {
 		return nil
 	}
@@ -167,11 +193,16 @@ func (p *Page) crcSlow(slot []byte) uint32 {
 }
 
 // PlainLen is the length of the page with the given slot.
-func (p *Page) PlainLen(slot string) int { return p.size + len(slot)*(len(p.segs)-1) }
+func (p *Page) PlainLen(slot string) int {
+	if p.static() {
+		return p.size
+	}
+	return p.size + len(slot)*(len(p.segs)-1)
+}
 
 // AppendPlain appends the uncompressed page with slot filled in.
 func (p *Page) AppendPlain(dst []byte, slot string) []byte {
-	if slot == "" && p.plainEmpty != nil {
+	if (slot == "" || p.static()) && p.plainEmpty != nil {
 		return append(dst, p.plainEmpty...)
 	}
 	for i, seg := range p.segs {
@@ -185,7 +216,7 @@ func (p *Page) AppendPlain(dst []byte, slot string) []byte {
 
 // AppendGzip appends the gzip-compressed page with slot filled in.
 func (p *Page) AppendGzip(dst []byte, slot string) []byte {
-	if slot == "" && p.gzipEmpty != nil {
+	if (slot == "" || p.static()) && p.gzipEmpty != nil {
 		return append(dst, p.gzipEmpty...)
 	}
 	return p.appendGzip(dst, slot)
