@@ -48,7 +48,7 @@ func TestLessonRoutes(t *testing.T) {
 		{"zero", "GET", "/K7Q2M/en/0", 404, "en", help, nil},
 		{"leading zero", "GET", "/K7Q2M/en/02", 404, "en", help, nil},
 		{"plus", "GET", "/K7Q2M/en/+2", 404, "en", help, nil},
-		{"trailing slash", "GET", "/K7Q2M/ar/2/", 404, "ar", "", nil},
+		{"trailing slash", "GET", "/K7Q2M/ar/2/", 404, "en", help, nil},
 		{"word", "GET", "/K7Q2M/en/where", 404, "en", help, nil},
 		{"unknown language", "GET", "/K7Q2M/xx/2", 404, "en", help, nil},
 		{"unknown code", "GET", "/ZZZZ9/en/2", 404, "en", help, nil},

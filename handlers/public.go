@@ -158,7 +158,7 @@ func (p *Public) lesson(c echo.Context) error {
 }
 
 // serveLesson writes a lesson of a venue's region (the default region
-// for v == nil), or the help page with 404 where there is none.
+// for v == nil), or the default help page with 404 where there is none.
 func (p *Public) serveLesson(c echo.Context, s *live, v *site.Venue, langSeg, n string) error {
 	region := s.Config.Default()
 	if v != nil {
@@ -166,7 +166,9 @@ func (p *Public) serveLesson(c echo.Context, s *live, v *site.Venue, langSeg, n 
 	}
 	choice, ok := s.ChooseLesson(region, v, langSeg, n)
 	if !ok {
-		return p.render(c, s, region, v, langSeg, http.StatusNotFound)
+		// As any other path that names no page: the default page in the
+		// reader's language, as a static export's 404.html is.
+		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
 	}
 	if c.Request().Method == http.MethodGet {
 		lessons := s.Config.LessonsOf(region.ID)
