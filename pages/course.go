@@ -21,9 +21,10 @@ type LessonData struct {
 	// what they cannot do, as far as English has them.
 	Steps, Limits []string
 	// TextLines are the helplines of the place that take text messages
-	// (show = ["texts"]); Strip the tear-off strips' line (show =
-	// ["strip"]), nil where the data chooses none.
-	TextLines []Line
+	// (show = ["texts"]), shown in the help page's groups, so that a
+	// police line is said to be one; Strip the tear-off strips' line
+	// (show = ["strip"]), nil where the data chooses none.
+	TextLines []site.Helpline
 	Strip     *site.Helpline
 }
 
@@ -74,7 +75,7 @@ func (s *Site) lessonData(r *site.Region, a *site.Area, loc *lang.Locale, prefix
 		add := func(hs []site.Helpline) {
 			for i := range hs {
 				if hs[i].TakesTexts() {
-					d.TextLines = append(d.TextLines, Line{L: loc, H: &hs[i]})
+					d.TextLines = append(d.TextLines, hs[i])
 				}
 			}
 		}
