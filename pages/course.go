@@ -2,7 +2,6 @@ package pages
 
 import (
 	"fmt"
-	"os"
 	"strconv"
 
 	"github.com/waymark/waymark/lang"
@@ -96,10 +95,6 @@ func (s *Site) lessonData(r *site.Region, a *site.Area, loc *lang.Locale, prefix
 
 // renderLessons renders every lesson of every place in every language.
 func (s *Site) renderLessons(places []place) error {
-	if os.Getenv("NOLESSONS") != "" {
-		s.lessonPages = make([][][]*Page, len(places))
-		return nil
-	}
 	s.lessonPages = make([][][]*Page, len(places))
 	for pi, p := range places {
 		r, _ := s.Config.Region(p.region)

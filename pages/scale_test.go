@@ -40,9 +40,9 @@ const (
 	// The heap kept after loading, and the most it held while loading
 	// (which sets the process's resident size).
 	// The site itself: about 103 MiB with thirty languages and the
-	// pre-rendered variants (issues 22, 23), and 26 MiB more for the
-	// course's lessons (issue 27: 4 regions × 30 languages × 6 lessons,
-	// one plain and one gzip copy each); 160 MiB is the regression bound.
+	// pre-rendered variants (issues 22, 23), and 12 to 23 MiB more for
+	// the course's lessons (issue 27: 4 regions × 30 languages × 6
+	// lessons, each kept gzipped only); 160 MiB is the regression bound.
 	maxScaleHeap = 160 << 20
 	// Thirty languages and the pre-rendered variants (issues 22 and 23)
 	// brought the peak to about 200 MiB: a regression bound, not the target.

@@ -3,8 +3,11 @@ package pages
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -99,27 +102,59 @@ func newVenuePage(rendered []byte) *Page {
 }
 
 // newStaticPage is newPage for a page with no slot (a lesson, whose links
-// are relative): one copy of each form, nothing to splice.
+// are relative). It keeps the gzip form only: every browser asks for it,
+// and hundreds of lessons are kept, so the rare client that does not gets
+// the page decompressed (AppendPlain). Compressed at the default level,
+// not the best: a lesson is far under the byte budget, and start-up
+// compresses hundreds of them.
 func newStaticPage(rendered []byte) *Page {
 	var buf bytes.Buffer
-	zw := flateWriters.Get().(*flate.Writer)
-	defer flateWriters.Put(zw)
 	buf.Write(gzipHeader)
+	zw := staticWriters.Get().(*flate.Writer)
+	defer staticWriters.Put(zw)
 	zw.Reset(&buf)
 	zw.Write(rendered)
 	zw.Close()
 	gz := binary.LittleEndian.AppendUint32(buf.Bytes(), crc32.ChecksumIEEE(rendered))
 	gz = binary.LittleEndian.AppendUint32(gz, uint32(len(rendered)))
-	// Copies of exactly their size: a render's buffer has grown to about
-	// twice what it holds, and hundreds of lessons are kept.
-	rendered, gz = bytes.Clone(rendered), bytes.Clone(gz)
-	return &Page{segs: [][]byte{rendered}, size: len(rendered), plainEmpty: rendered, gzipEmpty: gz,
+	// A copy of exactly its size: the buffer has grown past what it holds.
+	gz = bytes.Clone(gz)
+	return &Page{size: len(rendered), gzipEmpty: gz,
 		plainLen: [][]string{{strconv.Itoa(len(rendered))}}, gzipLen: [][]string{{strconv.Itoa(len(gz))}}}
 }
 
-// static reports whether the page has no slot, so that any slot given is
-// ignored.
+// static reports whether the page has no slot (newStaticPage): any slot
+// given is ignored.
 func (p *Page) static() bool { return p.deflate == nil }
+
+var (
+	gzipReaders   sync.Pool
+	staticWriters = sync.Pool{New: func() any {
+		zw, _ := flate.NewWriter(nil, flate.DefaultCompression)
+		return zw
+	}}
+)
+
+// appendInflated appends a static page's plain form, from its gzip form.
+func (p *Page) appendInflated(dst []byte) []byte {
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(p.gzipEmpty))
+	} else {
+		err = zr.Reset(bytes.NewReader(p.gzipEmpty))
+	}
+	if err != nil {
+		panic("pages: a static page's own gzip form does not read: " + err.Error())
+	}
+	defer gzipReaders.Put(zr)
+	dst = slices.Grow(dst, p.size)
+	n, err := io.ReadFull(zr, dst[len(dst):len(dst)+p.size])
+	if err != nil || n != p.size {
+		panic("pages: a static page's own gzip form does not read")
+	}
+	return dst[:len(dst)+p.size]
+}
 
 // ContentLength returns the Content-Length header value of the page with
 // a slot of this length, or nil if it was not precomputed.
@@ -202,7 +237,10 @@ func (p *Page) PlainLen(slot string) int {
 
 // AppendPlain appends the uncompressed page with slot filled in.
 func (p *Page) AppendPlain(dst []byte, slot string) []byte {
-	if (slot == "" || p.static()) && p.plainEmpty != nil {
+	if p.static() {
+		return p.appendInflated(dst)
+	}
+	if slot == "" && p.plainEmpty != nil {
 		return append(dst, p.plainEmpty...)
 	}
 	for i, seg := range p.segs {
