@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -208,5 +209,29 @@ func TestManifestRoundTrip(t *testing.T) {
 	}
 	if len(out) != 2 || out["rights.nrm"] != in["rights.nrm"] || out["emergency"] != in["emergency"] {
 		t.Errorf("round trip: %+v", out)
+	}
+}
+
+// A section reads its key's messages the page uses, in the page's order
+// (a lesson: title, intro, steps, limits; step10 after step9), shown ones
+// first, and never a message with a placeholder.
+func TestSectionIDs(t *testing.T) {
+	msgs := map[string]string{
+		"lesson.x.title": "T", "lesson.x.intro": "I", "lesson.x.step1": "S1", "lesson.x.step2": "S2",
+		"lesson.x.step10": "S10", "lesson.x.limit1": "L1", "lesson.x.strip": "Call {{.Number}}",
+		"lesson.x.unused": "U", "lesson.xy.title": "other section", "course.next": "Next",
+	}
+	en := &lang.Locale{ID: "en", Messages: map[string]*lang.Message{}}
+	used := map[string]bool{}
+	for id, text := range msgs {
+		en.Messages[id] = &lang.Message{ID: id, Forms: map[string]string{"other": text}}
+		used[id] = id != "lesson.x.unused"
+	}
+	order := map[string]int{"lesson.x.title": 10, "lesson.x.intro": 20, "lesson.x.step1": 30, "lesson.x.step2": 40,
+		"lesson.x.step10": 50, "lesson.x.strip": 55, "lesson.xy.title": 1}
+	got := SectionIDs("lesson.x", en, used, order)
+	want := []string{"lesson.x.title", "lesson.x.intro", "lesson.x.step1", "lesson.x.step2", "lesson.x.step10", "lesson.x.limit1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("SectionIDs = %v\nwant %v", got, want)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/waymark/waymark/handlers"
@@ -209,14 +210,25 @@ func outside(root *os.Root, err error) error {
 // unknown-code page and, optionally, the kiosk pages.
 func Paths(s *pages.Site, kiosk bool) []Page {
 	ps := []Page{{Path: "/", File: "index.html", Status: 200}}
+	// The course's lessons: "/{lang}/{n}", "/{CODE}/{lang}/{n}".
+	lessons := func(prefix, dir string, region string) {
+		for _, c := range s.Course(region) {
+			for _, l := range s.Locales {
+				n := strconv.Itoa(c.N)
+				ps = append(ps, Page{Path: prefix + "/" + l.ID + "/" + n, File: dir + l.ID + "/" + n + "/index.html", Status: 200})
+			}
+		}
+	}
 	for _, l := range s.Locales {
 		ps = append(ps, Page{Path: "/" + l.ID, File: l.ID + "/index.html", Status: 200})
 	}
+	lessons("", "", s.Config.DefaultRegion)
 	for _, v := range s.Config.Venues {
 		ps = append(ps, Page{Path: "/" + v.Code, File: v.Code + "/index.html", Status: 200})
 		for _, l := range s.Locales {
 			ps = append(ps, Page{Path: "/" + v.Code + "/" + l.ID, File: v.Code + "/" + l.ID + "/index.html", Status: 200})
 		}
+		lessons("/"+v.Code, v.Code+"/", v.Region)
 		if kiosk {
 			ps = append(ps, Page{Path: "/" + v.Code + "/kiosk", File: v.Code + "/kiosk/index.html", Status: 200})
 			for _, l := range s.Locales {

@@ -163,7 +163,7 @@ func TestExportServedByNginxAndCaddyMatchesServer(t *testing.T) {
 	}()
 	for name, base := range hosts {
 		for _, path := range []string{"/", "/ar", "/K7Q2M", "/k7q2m", "/K7Q2M/ar", "/k7q2m/ti", "/N3VB7/nl", "/S5FJ3/zh-Hans",
-			"/ZZZZ9", "/K7Q2M/xx/yy", "/README.md", "/Caddyfile", "/nginx/waymark.conf", "/404.html", "/" + Marker} {
+			"/ZZZZ9", "/K7Q2M/xx/yy", "/K7Q2M/ar/2", "/k7q2m/ti/6", "/ar/1", "/K7Q2M/ar/9", "/README.md", "/Caddyfile", "/nginx/waymark.conf", "/404.html", "/" + Marker} {
 			for _, enc := range []string{"identity", "gzip"} {
 				t.Run(name+" "+path+" "+enc, func(t *testing.T) {
 					compare(t, name, base, live, path, enc, "")
@@ -333,6 +333,15 @@ func TestPathsCoverEveryVenueAndLanguage(t *testing.T) {
 	s := demoSite(t)
 	ps := Paths(s, true)
 	want := 1 + len(s.Locales) + len(s.Config.Venues)*2*(1+len(s.Locales)) + 1 + len(s.Locales)
+	// Every lesson of the generic page and of each venue, in every language.
+	lessons := len(s.Config.LessonsOf(s.Config.DefaultRegion))
+	for _, v := range s.Config.Venues {
+		lessons += len(s.Config.LessonsOf(v.Region))
+	}
+	if lessons == 0 {
+		t.Fatal("the demo has no course")
+	}
+	want += lessons * len(s.Locales)
 	if len(ps) != want {
 		t.Errorf("%d paths, want %d", len(ps), want)
 	}

@@ -2,6 +2,9 @@ package handlers
 
 import (
 	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -12,6 +15,7 @@ import (
 	"github.com/waymark/waymark/assets"
 	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
 )
 
@@ -155,5 +159,74 @@ func TestAudioPageSize(t *testing.T) {
 	}
 	if n := len(p.AppendGzip(nil, "")); n > 14*1024 {
 		t.Errorf("English page with a recording: %d bytes gzipped, over 14 KB", n)
+	}
+}
+
+// Each lesson is a recorded section like the help page's: the English
+// lesson page offers the demo's computer-voice recording of it, says it is
+// one, and /audio serves it; a language whose lesson text is still the
+// English fallback offers none (the demo records no Spanish lesson).
+func TestAudioLesson(t *testing.T) {
+	d := demo(t)
+	en, _ := d.Catalog.Locale("en")
+	scans, views := 0, 0
+	h := PublicRouter(NewPublic(d, PublicOptions{Log: slog.New(slog.DiscardHandler),
+		Scanned: func(string) { scans++ }, Viewed: func(string) { views++ }}))
+	lessons := d.Config.LessonsOf("uk")
+	if len(lessons) == 0 {
+		t.Fatal("the demo's UK page has no lessons")
+	}
+	for i, l := range lessons {
+		key := "lesson." + l.ID
+		t.Run(key, func(t *testing.T) {
+			// The recording reads the lesson as the page shows it: title,
+			// intro, the steps, then what they cannot do.
+			want := []string{key + ".title", key + ".intro"}
+			for _, part := range []string{".step", ".limit"} {
+				for n := 1; en.Messages[fmt.Sprint(key, part, n)] != nil; n++ {
+					want = append(want, fmt.Sprint(key, part, n))
+				}
+			}
+			j := slices.IndexFunc(d.Sections, func(s audio.Section) bool { return s.Key == key })
+			if j < 0 {
+				t.Fatalf("no section %s", key)
+			}
+			if got := d.Sections[j].IDs; !slices.Equal(got, want) {
+				t.Errorf("reads %v\nwant %v", got, want)
+			}
+
+			page := get(t, h, "GET", fmt.Sprintf("/K7Q2M/en/%d", i+1), nil).Body.String()
+			_, rest, ok := strings.Cut(page, `<audio controls preload="none" src="`)
+			if !ok {
+				t.Fatal("the English lesson page offers no recording")
+			}
+			src, _, _ := strings.Cut(rest, `"`)
+			if !strings.HasPrefix(src, "/audio/en/"+key+".") || !strings.Contains(rest, template.HTMLEscapeString(en.Text("audio.placeholder"))) {
+				t.Errorf("src %q, or no placeholder note after it", src)
+			}
+			views = 0
+			rec := get(t, h, "GET", src, nil)
+			file, err := fs.ReadFile(locales.FS(), "audio/en/"+key+".mp3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != "audio/mpeg" || !bytes.Equal(rec.Body.Bytes(), file) {
+				t.Errorf("%s: status %d, %s, %d bytes; want 200, audio/mpeg, %d bytes", src, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len(), len(file))
+			}
+			for k, v := range publicHeaders {
+				if got := rec.Header().Get(k); got != v[0] {
+					t.Errorf("%s = %q, want %q", k, got, v[0])
+				}
+			}
+			if views != 0 {
+				t.Error("listening counted as a lesson view")
+			}
+			if es := get(t, h, "GET", fmt.Sprintf("/K7Q2M/es/%d", i+1), nil).Body.String(); strings.Contains(es, "<audio") {
+				t.Error("the Spanish lesson page offers a recording of the English text")
+			}
+		})
+	}
+	if scans != 0 {
+		t.Errorf("%d scans counted", scans)
 	}
 }

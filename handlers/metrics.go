@@ -107,8 +107,9 @@ func (m *Metrics) Observe(listener, route string, status int) {
 	c.(*requestCount).live.Add(1)
 }
 
-// scanRoutes are the public routes whose answers count scans (Public.venue).
-var scanRoutes = map[string]bool{"/:code": true, "/:code/": true}
+// scanRoutes are the public routes whose answers count scans (Public.venue)
+// or lessons' views (Public.lesson, and Public.venueLang for "/{lang}/{n}").
+var scanRoutes = map[string]bool{"/:code": true, "/:code/": true, "/:code/:lang": true, "/:code/:lang/:n": true}
 
 type requestCollector struct{ m *Metrics }
 
@@ -119,9 +120,9 @@ func (c requestCollector) Collect(ch chan<- prometheus.Metric) {
 		rc := v.(*requestCount)
 		n := rc.live.Load()
 		if k := k.(requestKey); k.listener == "public" && k.status == http.StatusOK && scanRoutes[k.route] {
-			// Each of these requests may be a scan: their count, minus
-			// the published scan totals, would give back the days that
-			// the small-count rule hides.
+			// Each of these requests may be a scan or a lesson's view:
+			// their count, minus the published totals, would give back
+			// the days that the small-count rule hides.
 			return true
 		}
 		if k.(requestKey).listener == "public" {
@@ -206,6 +207,10 @@ const (
 		"# TYPE waymark_scans_total counter\n"
 	fewDaysHelp = "# HELP waymark_scan_days_few_total Completed UTC days on which a venue had from 1 to 4 scans (the exact number is hidden; see docs/privacy.md).\n" +
 		"# TYPE waymark_scan_days_few_total counter\n"
+	viewsHelp = "# HELP waymark_lesson_views_total Views of each lesson of the course on completed UTC days, adding only days with at least 5 views (days with fewer: waymark_lesson_view_days_few_total). Never per venue or language.\n" +
+		"# TYPE waymark_lesson_views_total counter\n"
+	fewViewDaysHelp = "# HELP waymark_lesson_view_days_few_total Completed UTC days on which a lesson had from 1 to 4 views (the exact number is hidden; see docs/privacy.md).\n" +
+		"# TYPE waymark_lesson_view_days_few_total counter\n"
 )
 
 // scanMetrics writes scans of completed days only, under the same
@@ -234,7 +239,16 @@ func (c *scanMetrics) text(now time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	codes := slices.Sorted(maps.Keys(totals))
+	// Lessons' views share the counts' store (stats.LessonCode): they
+	// are not scans, and get series of their own.
+	var codes, lessons []string
+	for _, code := range slices.Sorted(maps.Keys(totals)) {
+		if _, ok := stats.LessonOf(code); ok {
+			lessons = append(lessons, code)
+		} else {
+			codes = append(codes, code)
+		}
+	}
 	var b bytes.Buffer
 	b.WriteString(scansHelp)
 	for _, code := range codes {
@@ -243,6 +257,18 @@ func (c *scanMetrics) text(now time.Time) ([]byte, error) {
 	b.WriteString(fewDaysHelp)
 	for _, code := range codes {
 		fmt.Fprintf(&b, "waymark_scan_days_few_total{venue=\"%s\"} %d\n", labelEscaper.Replace(code), totals[code].Hidden)
+	}
+	if len(lessons) > 0 {
+		b.WriteString(viewsHelp)
+		for _, code := range lessons {
+			id, _ := stats.LessonOf(code)
+			fmt.Fprintf(&b, "waymark_lesson_views_total{lesson=\"%s\"} %d\n", labelEscaper.Replace(id), totals[code].Exact)
+		}
+		b.WriteString(fewViewDaysHelp)
+		for _, code := range lessons {
+			id, _ := stats.LessonOf(code)
+			fmt.Fprintf(&b, "waymark_lesson_view_days_few_total{lesson=\"%s\"} %d\n", labelEscaper.Replace(id), totals[code].Hidden)
+		}
 	}
 	if ok {
 		c.version, c.cached = version, b.Bytes()

@@ -31,6 +31,9 @@ type Public struct {
 	// scanned is called once for each request of a poster's own URL
 	// (/{CODE}), with the venue's canonical code and nothing else.
 	scanned func(code string)
+	// viewed is called once for each GET of a lesson, with the lesson's
+	// ID and nothing else: not the venue, not the language.
+	viewed func(lesson string)
 }
 
 // live is a site with what the handlers derive from it once.
@@ -47,6 +50,8 @@ type PublicOptions struct {
 	HSTS bool
 	// Scanned counts poster scans; nil counts nothing.
 	Scanned func(code string)
+	// Viewed counts lesson views, by lesson ID only; nil counts nothing.
+	Viewed func(lesson string)
 	// Metrics counts requests by route and status; nil counts nothing.
 	Metrics *Metrics
 	// BaseURL is the public origin, for the QR code on kiosk pages. Links
@@ -61,7 +66,7 @@ type PublicOptions struct {
 
 // NewPublic returns the public handlers serving s.
 func NewPublic(s *pages.Site, o PublicOptions) *Public {
-	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, metrics: o.Metrics, baseURL: o.BaseURL, kioskBudget: o.KioskBudget}
+	p := &Public{log: o.Log, hsts: o.HSTS, scanned: o.Scanned, viewed: o.Viewed, metrics: o.Metrics, baseURL: o.BaseURL, kioskBudget: o.KioskBudget}
 	if p.baseURL == "" {
 		p.baseURL = "http://localhost:8080"
 	}
@@ -70,6 +75,9 @@ func NewPublic(s *pages.Site, o PublicOptions) *Public {
 	}
 	if p.scanned == nil {
 		p.scanned = func(string) {}
+	}
+	if p.viewed == nil {
+		p.viewed = func(string) {}
 	}
 	p.Swap(s)
 	return p
@@ -116,8 +124,12 @@ func (p *Public) venue(c echo.Context) error {
 }
 
 // venueLang serves "/{CODE}/{lang}": the same page in a chosen language.
+// "/{lang}/{n}" is a lesson of the generic page.
 func (p *Public) venueLang(c echo.Context) error {
 	s := p.site()
+	if s.IsLanguage(c.Param("code")) {
+		return p.serveLesson(c, s, nil, c.Param("code"), c.Param("lang"))
+	}
 	v, ok := lookup(s, c.Param("code"))
 	// A trailing slash is a typing slip ("/K7Q2M/ar/").
 	seg := strings.TrimSuffix(c.Param("lang"), "/")
@@ -129,6 +141,41 @@ func (p *Public) venueLang(c echo.Context) error {
 	}
 	region, _ := s.Config.Region(v.Region)
 	return p.render(c, s, region, v, seg, http.StatusOK)
+}
+
+// lesson serves "/{CODE}/{lang}/{n}": lesson n of the venue's region's
+// course. An address that names no lesson gets the help page, as an
+// unknown code does: never a dead end.
+func (p *Public) lesson(c echo.Context) error {
+	s := p.site()
+	v, ok := lookup(s, c.Param("code"))
+	if !ok {
+		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
+	}
+	// No trailing slash allowed: the lesson's relative links would
+	// resolve under it. "/K7Q2M/ar/2/" gets the help page in Arabic.
+	return p.serveLesson(c, s, v, c.Param("lang"), c.Param("n"))
+}
+
+// serveLesson writes a lesson of a venue's region (the default region
+// for v == nil), or the default help page with 404 where there is none.
+func (p *Public) serveLesson(c echo.Context, s *live, v *site.Venue, langSeg, n string) error {
+	region := s.Config.Default()
+	if v != nil {
+		region, _ = s.Config.Region(v.Region)
+	}
+	choice, ok := s.ChooseLesson(region, v, langSeg, n)
+	if !ok {
+		// As any other path that names no page: the default page in the
+		// reader's language, as a static export's 404.html is.
+		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
+	}
+	if c.Request().Method == http.MethodGet {
+		lessons := s.Config.LessonsOf(region.ID)
+		i, _ := strconv.Atoi(n)
+		p.viewed(lessons[i-1].ID)
+	}
+	return p.writeChoice(c.Response(), c.Request(), c.Path(), choice, v, http.StatusOK)
 }
 
 func lookup(s *live, raw string) (*site.Venue, bool) {
@@ -155,6 +202,12 @@ func (p *Public) writePage(w http.ResponseWriter, req *http.Request, route strin
 	if !choice.Known && status == http.StatusOK {
 		status = http.StatusNotFound
 	}
+	return p.writeChoice(w, req, route, choice, v, status)
+}
+
+// writeChoice writes a chosen pre-rendered page with the venue's path in
+// its slots.
+func (p *Public) writeChoice(w http.ResponseWriter, req *http.Request, route string, choice pages.Choice, v *site.Venue, status int) error {
 	slot := ""
 	if v != nil {
 		slot = v.Path()

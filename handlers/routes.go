@@ -21,6 +21,10 @@ func PublicRouter(p *Public) http.Handler {
 	// "/K7Q2M/": a slash typed after the code is a slip, not another page.
 	e.Match(get, "/:code/", p.venue)
 	e.Match(get, "/:code/:lang", p.venueLang)
+	// "/K7Q2M/ar/": a slip, as above.
+	e.Match(get, "/:code/:lang/", p.venueLang)
+	// A lesson of the course: its position, never its subject, in the path.
+	e.Match(get, "/:code/:lang/:n", p.lesson)
 	e.Match(get, "/:code/kiosk", p.kiosk)
 	e.Match(get, "/:code/kiosk/:lang", p.kiosk)
 	// Recorded sections, fetched only when a person presses play.

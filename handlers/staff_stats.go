@@ -8,6 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/waymark/waymark/pages"
 	"github.com/waymark/waymark/stats"
 )
 
@@ -60,15 +61,44 @@ func (s *Staff) statsPage(c echo.Context) error {
 			Last365: stats.TotalOf(d365, s.threshold).Display(),
 		})
 	}
+	lessons, err := s.lessonStats(ps, now)
+	if err != nil {
+		return err
+	}
 	unusable := s.stats.Unusable()
 	return s.html(c, "staff-stats", struct {
 		Venues    []venueStats
+		Lessons   []lessonStats
 		Threshold int
 		Memory    bool
 		Unusable  error
 		LastDay   string
 		Pager     pager
-	}{vs, s.threshold, s.stats.Path() == "", unusable, end.Format(stats.DayLayout), pg})
+	}{vs, lessons, s.threshold, s.stats.Path() == "", unusable, end.Format(stats.DayLayout), pg})
+}
+
+type lessonStats struct {
+	stats.LessonStats
+	N     int    // position in the course (before the regions choose)
+	Title string // in English: staff pages are English-only
+}
+
+// lessonStats are the views of each of the course's lessons, in course
+// order: totals of completed days under the small-count rule, as the
+// venues'. A lesson's views are counted by its ID alone (no venue, no
+// language), so this table is all there is to show of them.
+func (s *Staff) lessonStats(ps *pages.Site, now time.Time) ([]lessonStats, error) {
+	ids := ps.Config.LessonIDs()
+	totals, err := s.stats.LessonTotals(ids, now, s.threshold)
+	if err != nil {
+		return nil, err
+	}
+	en := ps.Catalog.English()
+	out := make([]lessonStats, len(totals))
+	for i, t := range totals {
+		out[i] = lessonStats{LessonStats: t, N: i + 1, Title: en.Text("lesson." + t.ID + ".title")}
+	}
+	return out, nil
 }
 
 // statsCSV downloads the daily counts of completed days, with small
@@ -89,7 +119,7 @@ func (s *Staff) statsCSV(c echo.Context) error {
 	h.Set("Content-Type", "text/csv; charset=utf-8")
 	h.Set("Content-Disposition", `attachment; filename="waymark-scans.csv"`)
 	c.Response().WriteHeader(http.StatusOK)
-	return s.stats.WriteCompletedCSV(c.Response(), since, time.Now(), s.threshold)
+	return s.stats.WriteCompletedCSV(c.Response(), since, time.Now(), s.threshold, stats.Lessons(s.site().Config.LessonIDs()))
 }
 
 type quietVenue struct {

@@ -576,7 +576,8 @@ func TestStaffMetrics(t *testing.T) {
 
 // TestMetricsCannotBeSubtracted (issue 22, finding 4): two servers alike
 // but for one venue's hidden day (3 scans, then 4: under the small-count
-// rule) publish the same /metrics, every series included. Before, the
+// rule), and two lessons' (issue 27), publish the same /metrics, every
+// series included. Before, the
 // public /:code 200 series minus the published per-venue totals gave the
 // hidden count (15 - 12 = 3), and the memory series moved with requests.
 func TestMetricsCannotBeSubtracted(t *testing.T) {
@@ -589,12 +590,18 @@ func TestMetricsCannotBeSubtracted(t *testing.T) {
 		m := NewMetrics(st)
 		defer m.roll.Stop()
 		pub := PublicRouter(NewPublic(demo(t), PublicOptions{Metrics: m,
-			Scanned: func(code string) { st.Inc(code, yesterday) }}))
+			Scanned: func(code string) { st.Inc(code, yesterday) },
+			Viewed:  func(id string) { st.Inc(stats.LessonCode(id), yesterday) }}))
 		for range 12 {
 			get(t, pub, http.MethodGet, "/K7Q2M", nil)
 		}
+		for range 6 {
+			get(t, pub, http.MethodGet, "/K7Q2M/en/2", nil)
+		}
 		for range hidden {
 			get(t, pub, http.MethodGet, "/N3VB7", nil)
+			get(t, pub, http.MethodGet, "/K7Q2M/en/1", nil)
+			get(t, pub, http.MethodGet, "/en/3", nil)
 		}
 		get(t, pub, http.MethodGet, "/ZZZZ9", nil)
 		get(t, pub, http.MethodGet, "/K7Q2M/ar", nil)
@@ -608,6 +615,10 @@ func TestMetricsCannotBeSubtracted(t *testing.T) {
 	three, four := world(3), world(4)
 	if !strings.Contains(three, `waymark_scans_total{venue="K7Q2M"} 12`) || !strings.Contains(three, `waymark_scan_days_few_total{venue="N3VB7"} 1`) {
 		t.Fatalf("the scans were not counted as this test expects:\n%s", three)
+	}
+	// Lessons' views (issue 27) have series of their own, never a venue's.
+	if !strings.Contains(three, `waymark_lesson_views_total{lesson="accounts"} 6`) || !strings.Contains(three, `waymark_lesson_view_days_few_total{lesson="apps"} 1`) || strings.Contains(three, `venue="lesson:`) {
+		t.Fatalf("the lessons' views were not published as this test expects:\n%s", three)
 	}
 	if three != four {
 		a, b := strings.Split(three, "\n"), strings.Split(four, "\n")

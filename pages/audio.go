@@ -176,10 +176,19 @@ func (s *Site) learnReadingOrder(places []place) error {
 	en := s.Catalog.English()
 	s.readOrder = map[string]int{}
 	offset := 0
+	// Each place's help page, then its lessons: a lesson's recording
+	// reads title, intro, steps and limits in the lesson page's order.
+	var renders []func() ([]byte, error)
 	for _, p := range places {
 		r, _ := s.Config.Region(p.region)
 		a, _ := s.Config.Area(p.area)
-		html, err := s.Render("page", s.data(r, a, en, slotMarker))
+		renders = append(renders, func() ([]byte, error) { return s.Render("page", s.data(r, a, en, slotMarker)) })
+		for n := range s.Config.LessonsOf(r.ID) {
+			renders = append(renders, func() ([]byte, error) { return s.Render("lesson", s.lessonData(r, a, en, slotMarker, n+1)) })
+		}
+	}
+	for _, render := range renders {
+		html, err := render()
 		if err != nil {
 			return err
 		}

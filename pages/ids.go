@@ -28,8 +28,11 @@ func dynamicIDs(cfg *site.Config) map[string][]string {
 		"helplines.police-note": {""},
 		"emergency.for.":        {},
 		"emergency.conditions.": {},
+		// "lesson.<id>.title" and ".intro": a lesson's ID is data.
+		"lesson.": {},
 	}
 	if cfg != nil {
+		ids["lesson."] = cfg.LessonIDs()
 		ids["helpline.kind."] = cfg.HelplineKinds()
 		ids["rights."] = cfg.RightsTopics()
 		for _, n := range cfg.PoliceNotes() {
@@ -112,6 +115,9 @@ func UsedIDs(assets fs.FS, en *lang.Locale, cfg *site.Config) ([]string, error) 
 		for _, t := range cfg.RightsTopics() {
 			prefixes = append(prefixes, "rights."+t+".p")
 		}
+		for _, id := range cfg.LessonIDs() {
+			prefixes = append(prefixes, lessonSteps(id), lessonLimits(id))
+		}
 	}
 	for _, prefix := range prefixes {
 		ids = append(ids, prefix+"1")
@@ -140,6 +146,29 @@ var shownWhen = map[string]func(*site.Config) bool{
 	"area.lead":             func(c *site.Config) bool { return len(c.Areas) > 0 },
 	"helpline.free":         anyHelpline(func(h *site.Helpline) bool { return h.Free }),
 	"helpline.interpreters": anyHelpline(func(h *site.Helpline) bool { return h.Interpreters }),
+	// The course's shared texts, where a deployment has a course.
+	"course.heading":  hasLessons,
+	"course.lead":     hasLessons,
+	"course.position": hasLessons,
+	"course.steps":    hasLessons,
+	"course.limits":   hasLessons,
+	"course.next":     hasLessons,
+	"course.back":     hasLessons,
+	"course.all":      hasLessons,
+	"course.guides": func(c *site.Config) bool {
+		return hasLessons(c) && slices.ContainsFunc(c.Regions, func(r site.Region) bool { return len(r.Guides) > 0 })
+	},
+	"course.texts": lessonShows(site.ShowTexts),
+	"course.strip": lessonShows(site.ShowStrip),
+	"kiosk.course": hasLessons,
+}
+
+func hasLessons(c *site.Config) bool { return len(c.Lessons) > 0 }
+
+func lessonShows(what string) func(*site.Config) bool {
+	return func(c *site.Config) bool {
+		return slices.ContainsFunc(c.Lessons, func(l site.Lesson) bool { return slices.Contains(l.Show, what) })
+	}
 }
 
 func anyEmergency(f func(*site.Emergency) bool) func(*site.Config) bool {

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"compress/gzip"
 	"fmt"
+	"maps"
+	"os"
 	"regexp"
 	"slices"
 	"strings"
@@ -103,6 +105,51 @@ func TestEveryPage(t *testing.T) {
 	if len(places) == len(s.Config.Regions) {
 		t.Error("no demo venue names an area: the area pages go untested")
 	}
+	// check runs every page check on one rendered page.
+	check := func(t *testing.T, name string, loc *lang.Locale, html string) {
+		for _, bad := range []string{"<no value>", "ZgotmplZ", "%!", "\ufffd"} {
+			if i := strings.Index(html, bad); i >= 0 {
+				t.Errorf("page has %q: …%s…", bad, around(html, i))
+			}
+		}
+		for i, c := range html {
+			if c >= 0xE000 && c <= 0xF8FF {
+				t.Errorf("page has private-use U+%04X (a placeholder slot left behind): …%s…", c, around(html, i))
+				break
+			}
+		}
+		// Message IDs showing as text or in attributes (a missing
+		// message shown by its ID). Script and style are code.
+		content := styleRE.ReplaceAllString(scriptRE.ReplaceAllString(html, ""), "")
+		for _, id := range ids {
+			if i := strings.Index(content, id); i >= 0 {
+				t.Errorf("page shows the message ID %q: …%s…", id, around(content, i))
+			}
+		}
+
+		m := htmlRE.FindStringSubmatch(html)
+		if m == nil {
+			t.Fatalf("no <html lang dir> in %.200s", html)
+		}
+		if m[1] != loc.ID {
+			t.Errorf("lang=%q, want %q", m[1], loc.ID)
+		}
+		if want := wantDir(loc); m[2] != want {
+			t.Errorf("dir=%q, want %q", m[2], want)
+		}
+
+		var z bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+		zw.Write([]byte(html))
+		zw.Close()
+		if z.Len() > largest {
+			largest, largestName = z.Len(), name+"/"+loc.ID
+		}
+		if z.Len() > maxGzip {
+			t.Errorf("page is %d bytes gzipped, over the %d budget", z.Len(), maxGzip)
+		}
+	}
+	lessons := 0
 	for _, p := range places {
 		name := strings.TrimSuffix(p.region+"+"+p.area, "+")
 		for _, loc := range s.Locales {
@@ -111,50 +158,21 @@ func TestEveryPage(t *testing.T) {
 				if !ok {
 					t.Fatal("no page")
 				}
-				html := page.String()
-				for _, bad := range []string{"<no value>", "ZgotmplZ", "%!", "\ufffd"} {
-					if i := strings.Index(html, bad); i >= 0 {
-						t.Errorf("page has %q: …%s…", bad, around(html, i))
-					}
-				}
-				for i, c := range html {
-					if c >= 0xE000 && c <= 0xF8FF {
-						t.Errorf("page has private-use U+%04X (a placeholder slot left behind): …%s…", c, around(html, i))
+				check(t, name, loc, page.String())
+				// The course's lessons: the same checks, the same budget.
+				for n := 1; ; n++ {
+					page, ok := s.LessonPageFor(p.region, p.area, loc.ID, n)
+					if !ok {
 						break
 					}
-				}
-				// Message IDs showing as text or in attributes (a missing
-				// message shown by its ID). Script and style are code.
-				content := styleRE.ReplaceAllString(scriptRE.ReplaceAllString(html, ""), "")
-				for _, id := range ids {
-					if i := strings.Index(content, id); i >= 0 {
-						t.Errorf("page shows the message ID %q: …%s…", id, around(content, i))
-					}
-				}
-
-				m := htmlRE.FindStringSubmatch(html)
-				if m == nil {
-					t.Fatalf("no <html lang dir> in %.200s", html)
-				}
-				if m[1] != loc.ID {
-					t.Errorf("lang=%q, want %q", m[1], loc.ID)
-				}
-				if want := wantDir(loc); m[2] != want {
-					t.Errorf("dir=%q, want %q", m[2], want)
-				}
-
-				var z bytes.Buffer
-				zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
-				zw.Write([]byte(html))
-				zw.Close()
-				if z.Len() > largest {
-					largest, largestName = z.Len(), name+"/"+loc.ID
-				}
-				if z.Len() > maxGzip {
-					t.Errorf("page is %d bytes gzipped, over the %d budget", z.Len(), maxGzip)
+					lessons++
+					check(t, fmt.Sprintf("%s/lesson %d", name, n), loc, page.String())
 				}
 			})
 		}
+	}
+	if lessons == 0 {
+		t.Error("the demo has no lessons: the course's pages go untested")
 	}
 }
 
@@ -304,5 +322,31 @@ func TestChoosePathBeatsAcceptLanguage(t *testing.T) {
 				t.Error("the venue's page lacks its area's organisations")
 			}
 		})
+	}
+}
+
+// TestEveryLessonStepHasASource: each step and limit of every lesson has
+// its row in docs/content.md (source, versions checked, date), so that the
+// yearly re-check covers it; a step without a source is left out.
+func TestEveryLessonStepHasASource(t *testing.T) {
+	s := demo(t)
+	doc, err := os.ReadFile("../docs/content.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := s.Catalog.English()
+	n := 0
+	for _, id := range slices.Sorted(maps.Keys(en.Messages)) {
+		if !strings.HasPrefix(id, "lesson.") || strings.HasSuffix(id, ".title") {
+			continue
+		}
+		n++
+		row := regexp.MustCompile("(?m)^\\| [a-z-]+ \\| `" + regexp.QuoteMeta(id) + "` \\|[^|]+\\|[^|]*[A-Za-z][^|]*\\|[^|]+\\| 20[0-9]{2}-[0-9]{2}")
+		if !row.Match(doc) {
+			t.Errorf("docs/content.md has no source row for %s (lesson | message | says | source | checked against | date)", id)
+		}
+	}
+	if n == 0 {
+		t.Fatal("English has no lesson messages")
 	}
 }

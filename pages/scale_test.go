@@ -40,8 +40,10 @@ const (
 	// The heap kept after loading, and the most it held while loading
 	// (which sets the process's resident size).
 	// The site itself: about 103 MiB with thirty languages and the
-	// pre-rendered variants (issues 22, 23); 128 MiB is the regression bound.
-	maxScaleHeap = 128 << 20
+	// pre-rendered variants (issues 22, 23), and 12 to 23 MiB more for
+	// the course's lessons (issue 27: 4 regions × 30 languages × 6
+	// lessons, each kept gzipped only); 160 MiB is the regression bound.
+	maxScaleHeap = 160 << 20
 	// Thirty languages and the pre-rendered variants (issues 22 and 23)
 	// brought the peak to about 200 MiB: a regression bound, not the target.
 	maxScalePeakHeap = 256 << 20
@@ -124,8 +126,9 @@ func TestScale100kVenues(t *testing.T) {
 	if after > before && after-before > maxScaleHeap {
 		t.Errorf("the site keeps %.1f MiB of heap, over the regression bound %.0f MiB (target: RSS under 200 MB)", mib(after-before), mib(maxScaleHeap))
 	}
-	if peakHeap > maxScalePeakHeap {
-		t.Errorf("the heap reached %.0f MiB while loading, over %.0f MiB (target: RSS under 200 MB)", mib(peakHeap), mib(maxScalePeakHeap))
+	// Measured above the heap before loading, for the same reason.
+	if peakHeap > before && peakHeap-before > maxScalePeakHeap {
+		t.Errorf("the heap grew by %.0f MiB while loading, over %.0f MiB (target: RSS under 200 MB)", mib(peakHeap-before), mib(maxScalePeakHeap))
 	}
 	runtime.KeepAlive(s)
 }

@@ -52,6 +52,8 @@ type Site struct {
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
 	pages      [][]*Page // [place][language]
+	// lessonPages are the course's pages: [place][lesson][language].
+	lessonPages [][][]*Page
 	// variants are the pages of venues whose posters' languages differ
 	// from their place's most printed ones: [place][variant-1], rendered
 	// on first use (featured.go). variantOf maps a venue code to its
@@ -222,6 +224,9 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 		v := s.variants[r.pi][r.order]
 		v.pages[i%nl].Store(s.renderVariant(r.pi, v, i%nl))
 	})
+	if err := s.renderLessons(places); err != nil {
+		return nil, err
+	}
 	s.offer()
 	return s, nil
 }
@@ -303,6 +308,8 @@ type PageData struct {
 	JS     template.JS
 	// Kiosk is set on kiosk pages only.
 	Kiosk *Kiosk
+	// Course is the region's lessons, in order (course.go).
+	Course []CourseLink
 
 	site *Site // for Listen
 }
@@ -325,6 +332,7 @@ func (s *Site) data(r *site.Region, a *site.Area, loc *lang.Locale, prefix strin
 	d := &PageData{L: loc, Region: r, Area: a, ExitURL: r.ExitFor(loc.ID), Browsers: browsers,
 		Languages: s.Locales, AllLanguages: byEnglishName(s.Locales), Prefix: prefix, CSS: s.css, JS: s.js, site: s}
 	d.Signs, d.Others = s.signs, s.others
+	d.Course = courseOf(s.Config, r.ID)
 	for _, t := range r.Rights {
 		d.Rights = append(d.Rights, Rights{Topic: t, Paragraphs: s.paragraphs[t]})
 	}

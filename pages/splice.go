@@ -3,8 +3,11 @@ package pages
 import (
 	"bytes"
 	"compress/flate"
+	"compress/gzip"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -98,9 +101,67 @@ func newVenuePage(rendered []byte) *Page {
 	return p
 }
 
+// newStaticPage is newPage for a page with no slot (a lesson, whose links
+// are relative). It keeps the gzip form only: every browser asks for it,
+// and hundreds of lessons are kept, so the rare client that does not gets
+// the page decompressed (AppendPlain). Compressed at the default level,
+// not the best: a lesson is far under the byte budget, and start-up
+// compresses hundreds of them.
+func newStaticPage(rendered []byte) *Page {
+	var buf bytes.Buffer
+	buf.Write(gzipHeader)
+	zw := staticWriters.Get().(*flate.Writer)
+	defer staticWriters.Put(zw)
+	zw.Reset(&buf)
+	zw.Write(rendered)
+	zw.Close()
+	gz := binary.LittleEndian.AppendUint32(buf.Bytes(), crc32.ChecksumIEEE(rendered))
+	gz = binary.LittleEndian.AppendUint32(gz, uint32(len(rendered)))
+	// A copy of exactly its size: the buffer has grown past what it holds.
+	gz = bytes.Clone(gz)
+	return &Page{size: len(rendered), gzipEmpty: gz,
+		plainLen: [][]string{{strconv.Itoa(len(rendered))}}, gzipLen: [][]string{{strconv.Itoa(len(gz))}}}
+}
+
+// static reports whether the page has no slot (newStaticPage): any slot
+// given is ignored.
+func (p *Page) static() bool { return p.deflate == nil }
+
+var (
+	gzipReaders   sync.Pool
+	staticWriters = sync.Pool{New: func() any {
+		zw, _ := flate.NewWriter(nil, flate.DefaultCompression)
+		return zw
+	}}
+)
+
+// appendInflated appends a static page's plain form, from its gzip form.
+func (p *Page) appendInflated(dst []byte) []byte {
+	zr, _ := gzipReaders.Get().(*gzip.Reader)
+	var err error
+	if zr == nil {
+		zr, err = gzip.NewReader(bytes.NewReader(p.gzipEmpty))
+	} else {
+		err = zr.Reset(bytes.NewReader(p.gzipEmpty))
+	}
+	if err != nil {
+		panic("pages: a static page's own gzip form does not read: " + err.Error())
+	}
+	defer gzipReaders.Put(zr)
+	dst = slices.Grow(dst, p.size)
+	n, err := io.ReadFull(zr, dst[len(dst):len(dst)+p.size])
+	if err != nil || n != p.size {
+		panic("pages: a static page's own gzip form does not read")
+	}
+	return dst[:len(dst)+p.size]
+}
+
 // ContentLength returns the Content-Length header value of the page with
 // a slot of this length, or nil if it was not precomputed.
 func (p *Page) ContentLength(gzip bool, slot string) []string {
+	if p.static() {
+		slot = ""
+	}
 	if len(slot) > maxFastSlot {
 		return nil
 	}
@@ -167,10 +228,18 @@ func (p *Page) crcSlow(slot []byte) uint32 {
 }
 
 // PlainLen is the length of the page with the given slot.
-func (p *Page) PlainLen(slot string) int { return p.size + len(slot)*(len(p.segs)-1) }
+func (p *Page) PlainLen(slot string) int {
+	if p.static() {
+		return p.size
+	}
+	return p.size + len(slot)*(len(p.segs)-1)
+}
 
 // AppendPlain appends the uncompressed page with slot filled in.
 func (p *Page) AppendPlain(dst []byte, slot string) []byte {
+	if p.static() {
+		return p.appendInflated(dst)
+	}
 	if slot == "" && p.plainEmpty != nil {
 		return append(dst, p.plainEmpty...)
 	}
@@ -185,7 +254,7 @@ func (p *Page) AppendPlain(dst []byte, slot string) []byte {
 
 // AppendGzip appends the gzip-compressed page with slot filled in.
 func (p *Page) AppendGzip(dst []byte, slot string) []byte {
-	if slot == "" && p.gzipEmpty != nil {
+	if (slot == "" || p.static()) && p.gzipEmpty != nil {
 		return append(dst, p.gzipEmpty...)
 	}
 	return p.appendGzip(dst, slot)

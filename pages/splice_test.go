@@ -68,3 +68,29 @@ func TestContentLengthMatchesBody(t *testing.T) {
 		}
 	}
 }
+
+// A static page (a lesson) keeps its gzip form only: its plain form,
+// inflated per request, and its lengths are the page's own.
+func TestStaticPage(t *testing.T) {
+	html := []byte(strings.Repeat("<p>lesson step</p>\n", 500))
+	p := newStaticPage(html)
+	for _, slot := range []string{"", "/K7Q2M"} { // a slot is ignored
+		if got := p.AppendPlain([]byte("x"), slot); !bytes.Equal(got[1:], html) || got[0] != 'x' {
+			t.Errorf("slot %q: plain form differs from the page", slot)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(p.AppendGzip(nil, slot)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(zr)
+		if err != nil || !bytes.Equal(got, html) {
+			t.Errorf("slot %q: gzip form does not read back as the page: %v", slot, err)
+		}
+		if cl := p.ContentLength(false, slot); cl[0] != strconv.Itoa(len(html)) {
+			t.Errorf("plain Content-Length %v, want %d", cl, len(html))
+		}
+		if cl := p.ContentLength(true, slot); cl[0] != strconv.Itoa(len(p.AppendGzip(nil, slot))) {
+			t.Errorf("gzip Content-Length %v", cl)
+		}
+	}
+}

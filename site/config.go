@@ -23,6 +23,9 @@ type Config struct {
 	// organisations of their own; a venue names its area.
 	Areas  []Area  `toml:"areas"`
 	Venues []Venue `toml:"venues"`
+	// Lessons are the course behind the online-safety section, in order
+	// (course.go).
+	Lessons []Lesson `toml:"lessons"`
 	// RetiredCodes are codes of venues taken down. They are never given
 	// to a new venue: a poster that still hangs somewhere, or a photo of
 	// one, must not lead to another venue's page or mix its counts.
@@ -61,6 +64,8 @@ type Region struct {
 	// general "helplines.police-note" when empty. What the police do with
 	// a person's immigration status differs by country, so it is data.
 	PoliceNote string `toml:"police_note"`
+	// Guides are the region's own free guides, linked from every lesson.
+	Guides []Guide `toml:"guides"`
 }
 
 // Area is a city or county inside a region with organisations of its own.

@@ -215,3 +215,20 @@ func (c *Counter) restore(counts map[Key]uint64) {
 		c.addSlow(dayKey{day: unixDay(t), code: k.Code}, n, false)
 	}
 }
+
+// lessonPrefix marks the counters of the course's lessons: one per lesson
+// per day, kept beside the venues' with a key no venue code can take (codes
+// are letters and digits), so that every store, backup and copy carries
+// them with no second table.
+const lessonPrefix = "lesson:"
+
+// LessonCode is the counter key of a lesson's views.
+func LessonCode(id string) string { return lessonPrefix + id }
+
+// LessonOf returns the lesson ID of a counter key, if it is a lesson's.
+func LessonOf(code string) (id string, ok bool) {
+	if len(code) > len(lessonPrefix) && code[:len(lessonPrefix)] == lessonPrefix {
+		return code[len(lessonPrefix):], true
+	}
+	return "", false
+}

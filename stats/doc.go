@@ -1,4 +1,6 @@
-// Package stats counts poster scans for Waymark, and nothing else.
+// Package stats counts poster scans for Waymark, and the views of the
+// course's lessons (one count per lesson per day, lessons.go), and nothing
+// else.
 //
 // Waymark serves safety resources to people who may be victims of human
 // trafficking. NGOs want to know which posters are being scanned so they can

@@ -58,7 +58,9 @@ const (
 // Venue codes sort bytewise (COLLATE "C"), as Go compares strings, so the
 // primary key gives reads in the order walk merges them. The second index
 // serves the staff page, which reads a year of 50 venues: without it that
-// would be a walk over a year of every venue.
+// would be a walk over a year of every venue. Lessons' views share the
+// table as venues "lesson:<id>" (LessonCode): text of any length, so they
+// need no schema of their own.
 var migrations = [][]string{
 	{
 		`CREATE TABLE waymark_scans (
@@ -201,7 +203,7 @@ func (s *Stats) Disconnect() {
 }
 
 // Waiting returns how many (day, venue) counts and how many scans in them
-// are kept in memory, not yet flushed: for the log while the database is
+// (lessons' views included) are kept in memory, not yet flushed: for the log while the database is
 // down. Neither says anything about a visitor.
 func (s *Stats) Waiting() (counts int, scans uint64) {
 	for _, n := range s.counter.Snapshot() {
@@ -450,6 +452,7 @@ type Imported struct {
 	File    string
 	Counts  int    // (day, venue) counts sent
 	Scans   uint64 // scans in them
+	Views   uint64 // lessons' views in them (LessonCode keys): not scans
 	Already bool   // the database had them already: nothing added
 }
 
@@ -480,7 +483,11 @@ func (p *pgStore) importFile(path string) (Imported, error) {
 		batch := make([]Row, 0, pgBatch)
 		err = st.each("", "", func(k Key, n uint64) error {
 			res.Counts++
-			res.Scans = saturatingAdd(res.Scans, n)
+			if _, lesson := LessonOf(k.Code); lesson {
+				res.Views = saturatingAdd(res.Views, n)
+			} else {
+				res.Scans = saturatingAdd(res.Scans, n)
+			}
 			batch = append(batch, Row{Day: k.Day, Code: k.Code, Count: n})
 			if len(batch) < pgBatch {
 				return nil

@@ -103,7 +103,7 @@ func TestPostgresSmallCountOnTheSum(t *testing.T) {
 	}
 	r := openPGStats(t, url, "")
 	var csv strings.Builder
-	if err := r.WriteCompletedCSV(&csv, "", now, DefaultThreshold); err != nil {
+	if err := r.WriteCompletedCSV(&csv, "", now, DefaultThreshold, nil); err != nil {
 		t.Fatal(err)
 	}
 	day := LastCompleteDay(now)

@@ -47,17 +47,23 @@ func displayCompact(count uint64, threshold int) string {
 	return strconv.FormatUint(count, 10)
 }
 
-// WriteCSV writes rows as CSV with the header "day,venue,scans", sorted by
-// day and venue, with counts under threshold written as "<N".
-func WriteCSV(w io.Writer, rows []Row, threshold int) error {
+// WriteCSV writes the venues' rows as CSV with the header
+// "day,venue,scans", sorted by day and venue, with counts under threshold
+// written as "<N"; then the lessons' views in a section of their own
+// (writeLessonCSV), lessons in course order.
+func WriteCSV(w io.Writer, rows []Row, threshold int, lessons Course) error {
+	venues, views := SplitLessons(rows)
 	cw := csv.NewWriter(w)
 	if err := cw.Write([]string{"day", "venue", "scans"}); err != nil {
 		return err
 	}
-	for _, r := range sortedCopy(rows) {
+	for _, r := range sortedCopy(venues) {
 		if err := cw.Write([]string{r.Day, r.Code, displayCompact(r.Count, threshold)}); err != nil {
 			return err
 		}
+	}
+	if err := writeLessonCSV(cw, views, lessons, threshold); err != nil {
+		return err
 	}
 	cw.Flush()
 	return cw.Error()
@@ -67,10 +73,20 @@ func WriteCSV(w io.Writer, rows []Row, threshold int) error {
 // none with scans.
 const NoCompletedScans = "No scans on any completed day. Today's scans, if any, are shown once the day is over (UTC): a count that moved during the day would date each scan."
 
-// WriteTable writes rows as an aligned text table, one line per venue per
-// day, followed by a total per venue computed with Total (see there for why
-// totals are never exact when a day is hidden).
-func WriteTable(w io.Writer, rows []Row, threshold int) error {
+// WriteTable writes the venues' rows as an aligned text table, one line
+// per venue per day, followed by a total per venue computed with Total (see
+// there for why totals are never exact when a day is hidden). The lessons'
+// views follow in a table of their own, lessons in course order, when a
+// completed day has any.
+func WriteTable(w io.Writer, rows []Row, threshold int, lessons Course) error {
+	rows, views := SplitLessons(rows)
+	if err := writeVenueTable(w, rows, threshold); err != nil {
+		return err
+	}
+	return writeLessonTable(w, views, lessons, threshold)
+}
+
+func writeVenueTable(w io.Writer, rows []Row, threshold int) error {
 	rows = sortedCopy(rows)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(rows) == 0 {
@@ -185,7 +201,8 @@ type DayCount struct {
 
 // DaySeries turns rows into one entry per day for the days UTC days ending
 // with the day containing end, oldest first, with zero for days without
-// scans. With code == "" it sums all venues.
+// scans. With code == "" it sums all venues (lessons' views are not
+// scans: left out).
 //
 // A chart of all venues together is a different aggregate from the
 // per-venue table; showing both to the same audience lets a reader subtract
@@ -204,6 +221,9 @@ func DaySeries(rows []Row, code string, end time.Time, days int) []DayCount {
 	}
 	for _, r := range rows {
 		if code != "" && r.Code != code {
+			continue
+		}
+		if _, lesson := LessonOf(r.Code); code == "" && lesson {
 			continue
 		}
 		if i, ok := index[r.Day]; ok {

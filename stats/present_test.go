@@ -42,7 +42,7 @@ func TestWriteCSV(t *testing.T) {
 		{"2026-03-16", "A", 0},
 	}
 	var b bytes.Buffer
-	if err := WriteCSV(&b, rows, DefaultThreshold); err != nil {
+	if err := WriteCSV(&b, rows, DefaultThreshold, nil); err != nil {
 		t.Fatal(err)
 	}
 	got, err := csv.NewReader(&b).ReadAll()
@@ -131,7 +131,7 @@ func TestWriteTable(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var b strings.Builder
-			if err := WriteTable(&b, tt.rows, tt.threshold); err != nil {
+			if err := WriteTable(&b, tt.rows, tt.threshold, nil); err != nil {
 				t.Fatal(err)
 			}
 			if b.String() != tt.want {

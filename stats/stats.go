@@ -506,9 +506,11 @@ func (s *Stats) Completed(since string, now time.Time) ([]Row, error) {
 }
 
 // WriteCompletedCSV writes the counts of since through the last completed
-// UTC day as WriteCSV does, row by row as they are read, so that a
-// campaign's year (millions of rows) needs no memory for them.
-func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, threshold int) error {
+// UTC day as WriteCSV does, the venues' row by row as they are read, so
+// that a campaign's year (millions of rows) needs no memory for them. The
+// lessons' views (a few per day) are kept aside and written after, in
+// their own section.
+func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, threshold int, lessons Course) error {
 	if since != "" {
 		if _, err := time.Parse(DayLayout, since); err != nil {
 			return fmt.Errorf("stats: invalid day %q, want YYYY-MM-DD", since)
@@ -519,10 +521,19 @@ func (s *Stats) WriteCompletedCSV(w io.Writer, since string, now time.Time, thre
 		return err
 	}
 	rec := make([]string, 3)
+	var views []Row
 	err := s.walk(since, LastCompleteDay(now), func(r Row) error {
+		if id, ok := LessonOf(r.Code); ok {
+			r.Code = id
+			views = append(views, r)
+			return nil
+		}
 		rec[0], rec[1], rec[2] = r.Day, r.Code, displayCompact(r.Count, threshold)
 		return cw.Write(rec)
 	})
+	if err == nil {
+		err = writeLessonCSV(cw, views, lessons, threshold)
+	}
 	if err != nil {
 		return err
 	}
@@ -611,7 +622,8 @@ func (s *Stats) PublishedVersion(now time.Time) (version string, ok bool) {
 
 // PublishedTotals returns each venue's total over every completed UTC day,
 // each day counted with the small-count rule (see Total). It is what
-// /metrics shows. Venues without a scan on a completed day are absent.
+// /metrics shows. Lessons' views are in the same map under their
+// LessonCode keys: split them off with LessonOf, they are not scans. Venues without a scan on a completed day are absent.
 // With PostgreSQL each day's count is the sum over every copy, so the rule
 // is applied to the sum, as on the staff pages.
 func (s *Stats) PublishedTotals(now time.Time, threshold int) (map[string]Total, error) {

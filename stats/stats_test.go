@@ -710,7 +710,7 @@ func TestWriteCompletedCSVMergesFileAndMemory(t *testing.T) {
 	s.Inc("C", d(1))
 	s.Inc("E", d(0)) // today: left out
 	var b bytes.Buffer
-	if err := s.WriteCompletedCSV(&b, "", now, DefaultThreshold); err != nil {
+	if err := s.WriteCompletedCSV(&b, "", now, DefaultThreshold, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := "day,venue,scans\n2026-03-18,A,<5\n2026-03-18,B,7\n2026-03-19,C,<5\n2026-03-19,D,<5\n"

@@ -56,7 +56,7 @@ func addAudioFlags(fs interface {
 }, data *dataFlags) audioFlags {
 	return audioFlags{data: data,
 		lang:    fs.String("lang", "", "the recording's language tag (ti, ar, zh-Hans)"),
-		section: fs.String("section", "", "the section: emergency, helplines, signs, report, online or rights.<topic>; digit.0 to digit.9 for the digits that recordings say numbers with")}
+		section: fs.String("section", "", "the section: emergency, helplines, signs, report, online, rights.<topic> or lesson.<id>; digit.0 to digit.9 for the digits that recordings say numbers with")}
 }
 
 // load reads the site whose texts the recording reads. Without --locales

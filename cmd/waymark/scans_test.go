@@ -255,7 +255,10 @@ func TestScansStatsOverPostgres(t *testing.T) {
 		t.Errorf("waymark stats migrate said %q", out.String())
 	}
 
-	// Two copies counted yesterday: 2 + 2 scans of K7Q2M, 3 + 3 of H9XD2.
+	// Two copies counted yesterday: 2 + 2 scans of K7Q2M, 3 + 3 of H9XD2;
+	// and views of lessons (issue 27): 2 + 2 of "where", 3 + 3 of
+	// "accounts" and of "apps", kept in the same table and never shown as
+	// a venue.
 	yesterday := time.Now().AddDate(0, 0, -1)
 	for range 2 {
 		st, err := stats.OpenPostgres(url, "")
@@ -267,7 +270,11 @@ func TestScansStatsOverPostgres(t *testing.T) {
 		}
 		for range 3 {
 			st.Inc("H9XD2", yesterday)
+			st.Inc(stats.LessonCode("accounts"), yesterday)
+			st.Inc(stats.LessonCode("apps"), yesterday)
 		}
+		st.Inc(stats.LessonCode("where"), yesterday)
+		st.Inc(stats.LessonCode("where"), yesterday)
 		if err := st.Flush(); err != nil {
 			t.Fatal(err)
 		}
@@ -275,26 +282,50 @@ func TestScansStatsOverPostgres(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	cfg := faultConfig(t, dir, func(s string) string { return s })
+	// The course in another order (apps, where, accounts, traces, ...):
+	// lesson tables follow the config, neither the demo nor the alphabet.
+	cfg := faultConfig(t, dir, func(s string) string {
+		s = strings.Replace(s, "[[lessons]]\nid = \"apps\"\n\n", "", 1)
+		return strings.Replace(s, "[[lessons]]\nid = \"where\"\n", "[[lessons]]\nid = \"apps\"\n\n[[lessons]]\nid = \"where\"\n", 1)
+	})
 	p := faultStart(t, dir, cfg, "--scans", url, "--flush-interval", "100ms")
+	// Today's view of a lesson reaches the database by its ID alone,
+	// and shows nowhere until the day is over.
+	if code, _ := fetch(t, http.MethodGet, p.url("/K7Q2M/en/4")); code != http.StatusOK {
+		t.Fatalf("lesson 4 = %d", code)
+	}
+	waitScansInDB(t, pg, db, stats.LessonCode("traces"), 1, time.Minute)
 	_, page6 := fetch(t, http.MethodGet, p.adminURL("/stats?q=H9XD2"))
 	_, page4 := fetch(t, http.MethodGet, p.adminURL("/stats?q=K7Q2M"))
 	_, csv := fetch(t, http.MethodGet, p.adminURL("/stats.csv"))
 	_, metrics := fetch(t, http.MethodGet, p.adminURL("/metrics"))
 	out.Reset()
-	if code := run(context.Background(), []string{"stats", "--scans", url}, &out, &errb); code != 0 {
+	if code := run(context.Background(), []string{"stats", "--scans", url, "--config", cfg}, &out, &errb); code != 0 {
 		t.Fatalf("waymark stats --scans exited %d: %s", code, errb.String())
+	}
+	var csvOut bytes.Buffer
+	if code := run(context.Background(), []string{"stats", "--scans", url, "--config", cfg, "--csv"}, &csvOut, &errb); code != 0 {
+		t.Fatalf("waymark stats --scans --csv exited %d: %s", code, errb.String())
 	}
 	day := stats.LastCompleteDay(time.Now())
 	checks := []struct {
 		what, text string
 		want, not  []string
 	}{
-		{"staff /stats?q=H9XD2", page6, []string{"<td>6</td>"}, []string{"<td>3</td>"}},
+		{"staff /stats?q=H9XD2", page6, []string{"<td>6</td>", "<h2>Lesson views</h2>",
+			"<tr><td>1. <code>apps</code> Apps that watch you</td><td>6</td><td>6</td></tr>" +
+				"<tr><td>2. <code>where</code> Is someone seeing where you are?</td><td>at least 1</td><td>at least 1</td></tr>" +
+				"<tr><td>3. <code>accounts</code> Is someone in your accounts?</td><td>6</td><td>6</td></tr>" +
+				"<tr><td>4. <code>traces</code> "}, []string{"<td>3</td>", "lesson:"}},
 		{"staff /stats?q=K7Q2M", page4, []string{"<td>at least 1</td>"}, []string{"<td>4</td>", "<td>2</td>"}},
-		{"staff /stats.csv", csv, []string{day + ",H9XD2,6\n", day + ",K7Q2M,<5\n"}, []string{",4\n", ",2\n", ",3\n"}},
-		{"/metrics", metrics, []string{`waymark_scans_total{venue="H9XD2"} 6`, `waymark_scans_total{venue="K7Q2M"} 0`, `waymark_scan_days_few_total{venue="K7Q2M"} 1`}, nil},
-		{"waymark stats --scans", out.String(), []string{"H9XD2  6", "fewer than 5"}, []string{"  4\n"}},
+		{"staff /stats.csv", csv, []string{day + ",H9XD2,6\n", day + ",K7Q2M,<5\n" +
+			"\nday,lesson,views\n" + day + ",apps,6\n" + day + ",where,<5\n" + day + ",accounts,6\n"}, []string{",4\n", ",2\n", ",3\n", "lesson:", "traces"}},
+		{"waymark stats --csv", csvOut.String(), []string{"day,venue,scans\n", day + ",K7Q2M,<5\n" +
+			"\nday,lesson,views\n" + day + ",apps,6\n" + day + ",where,<5\n" + day + ",accounts,6\n"}, []string{",4\n", "lesson:", "traces"}},
+		{"/metrics", metrics, []string{`waymark_scans_total{venue="H9XD2"} 6`, `waymark_scans_total{venue="K7Q2M"} 0`, `waymark_scan_days_few_total{venue="K7Q2M"} 1`,
+			`waymark_lesson_views_total{lesson="accounts"} 6`, `waymark_lesson_view_days_few_total{lesson="where"} 1`}, []string{"lesson:", `lesson="traces"`}},
+		{"waymark stats --scans", out.String(), []string{"H9XD2  6", "fewer than 5", "\nLESSON    TOTAL\napps      6\nwhere     at least 1\naccounts  6\n"},
+			[]string{"  4\n", "lesson:", "traces"}},
 	}
 	for _, c := range checks {
 		for _, w := range c.want {
@@ -318,14 +349,14 @@ func TestScansStatsOverPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tot := copied.Totals(); tot["H9XD2"] != 6 || tot["K7Q2M"] != 4 {
-		t.Errorf("backup of the database holds %v, want H9XD2 6 and K7Q2M 4", tot)
+	if tot := copied.Totals(); tot["H9XD2"] != 6 || tot["K7Q2M"] != 4 || tot[stats.LessonCode("accounts")] != 6 {
+		t.Errorf("backup of the database holds %v, want H9XD2 6, K7Q2M 4 and 6 views of accounts", tot)
 	}
 
 	// A bbolt data folder moved in once, however often the import runs.
 	data := filepath.Join(dir, "old")
-	seedScans(t, data, map[string][]int{"S5FJ3": {0, 9}})
-	for i, want := range []string{"9 scans) added", "already imported, nothing added"} {
+	seedScans(t, data, map[string][]int{"S5FJ3": {0, 9}, stats.LessonCode("taken"): {0, 2}})
+	for i, want := range []string{"(9 scans, 2 lesson views) added", "already imported, nothing added"} {
 		out.Reset()
 		if code := run(context.Background(), []string{"stats", "import", "--from", data, "--to", url}, &out, &errb); code != 0 {
 			t.Fatalf("waymark stats import (run %d) exited %d: %s", i+1, code, errb.String())

@@ -111,7 +111,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	st.ExpectVenues(len(s.Config.Venues))
 	metrics := handlers.NewMetrics(st)
 	public := handlers.NewPublic(s, handlers.PublicOptions{Log: log, HSTS: c.hsts, Metrics: metrics, BaseURL: c.baseURL, KioskBudget: true,
-		Scanned: func(code string) { st.Inc(code, time.Now()) }})
+		Scanned: func(code string) { st.Inc(code, time.Now()) },
+		Viewed:  func(lesson string) { st.Inc(stats.LessonCode(lesson), time.Now()) }})
 	var printer poster.Printer
 	defer printer.Close()
 	fonts, err := c.data.posterFonts(src.Assets)

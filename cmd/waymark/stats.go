@@ -16,7 +16,8 @@ import (
 
 // runStats prints scan counts from a data folder as the staff page shows
 // them: completed UTC days only, small counts hidden, and totals that add
-// up only what the days show (docs/privacy.md).
+// up only what the days show (docs/privacy.md); then the lessons' views
+// the same way, in a table of their own, in the order of --config's course.
 func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
 		switch args[0] {
@@ -38,7 +39,7 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	dir := set.String("data-dir", "", "folder holding scans.db (the serve command's --data-dir)")
 	scans := set.String("scans", "", "where the counts are: bbolt:DIR (as --data-dir) or postgres://user:password@host/database (the serve command's --scans)")
 	since := set.String("since", "", "first day to show, YYYY-MM-DD (default: all)")
-	csv := set.Bool("csv", false, "print CSV (day,venue,scans) instead of a table")
+	csv := set.Bool("csv", false, "print CSV (day,venue,scans; then, if any, a section day,lesson,views) instead of a table")
 	threshold := set.Int("threshold", stats.DefaultThreshold, "show counts below this as \"fewer than N\" (at least 5)")
 	quiet := &quietFlag{}
 	set.Var(quiet, "quiet", fmt.Sprintf("list the venues whose last DAYS completed days (default %d) show fewer than --threshold scans: posters to go and check (needs --config)", stats.DefaultQuietDays))
@@ -104,14 +105,15 @@ func runStats(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if quiet.on {
 		return printQuiet(st, from, quiet.Days(), *threshold, stdout)
 	}
+	lessons := &courseOrder{from: from}
 	if *csv {
-		return st.WriteCompletedCSV(stdout, *since, time.Now(), *threshold)
+		return st.WriteCompletedCSV(stdout, *since, time.Now(), *threshold, lessons.ids)
 	}
 	rows, err := st.Completed(*since, time.Now())
 	if err != nil {
 		return err
 	}
-	return stats.WriteTable(stdout, rows, *threshold)
+	return stats.WriteTable(stdout, rows, *threshold, lessons.ids)
 }
 
 // runStatsMigrate creates or updates the scan counts table in PostgreSQL.
@@ -181,6 +183,8 @@ func runStatsImport(args []string, stdout, stderr io.Writer) error {
 	for _, im := range done {
 		if im.Already {
 			fmt.Fprintf(stdout, "%s: already imported, nothing added\n", im.File)
+		} else if im.Views > 0 {
+			fmt.Fprintf(stdout, "%s: %d counts (%d scans, %d lesson views) added\n", im.File, im.Counts, im.Scans, im.Views)
 		} else {
 			fmt.Fprintf(stdout, "%s: %d counts (%d scans) added\n", im.File, im.Counts, im.Scans)
 		}
@@ -257,4 +261,17 @@ func printQuiet(st *stats.Stats, from *dataFlags, days, threshold int, w io.Writ
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", v.Code, v.Region, v.Area, v.Name)
 	}
 	return tw.Flush()
+}
+
+// courseOrder is the config's lessons in course order, for the lesson
+// tables: loaded (the whole config, seconds) only when a completed day has
+// a lesson view to show.
+type courseOrder struct{ from *dataFlags }
+
+func (c *courseOrder) ids() ([]string, error) {
+	s, err := c.from.load()
+	if err != nil {
+		return nil, fmt.Errorf("the course order of the lesson views: %w", err)
+	}
+	return s.Config.LessonIDs(), nil
 }

@@ -54,6 +54,39 @@ func TestExit(t *testing.T) {
 	})
 }
 
+// TestExitFromLesson: a person who opens a lesson and follows "Next
+// lesson" still leaves nothing of Waymark behind Back: the lesson's links
+// replace the page in history (data-r), as the language links do, and
+// the exit replaces the last. Once per engine, at the narrowest phone (the
+// layout of lessons is TestLayout's).
+func TestExitFromLesson(t *testing.T) {
+	f := getFixture(t)
+	engines.Each(t, func(t *testing.T, e engines.Engine) {
+		env := newEnv(t, f, f.site)
+		b := openTab(t, e, phones[0], false)
+		b.open(env.start())
+		b.open(env.ours.URL + "/K7Q2M/ar/1")
+		if c := b.str(`document.documentElement.className`); !strings.Contains(c, "js") {
+			t.Fatalf("the page script did not run (html class %q)", c)
+		}
+		length := b.num(`history.length`)
+		// "Next lesson": the course's own navigation, not the full list
+		// in its closed <details>.
+		b.click(`.course-nav > .actions a[href="2"]`, true)
+		b.waitURL("lesson 2", func(u string) bool { return u == env.ours.URL+"/K7Q2M/ar/2" })
+		if got := b.num(`history.length`); got != length {
+			t.Errorf("Next lesson added a history entry: history.length %v, was %v", got, length)
+		}
+		b.click("#exit", false)
+		b.waitURL("the neutral site", env.isNeutralExit)
+		if got := b.num(`history.length`); got != length {
+			t.Errorf("the exit added a history entry: history.length %v, was %v", got, length)
+		}
+		env.assertNoReferer(t)
+		assertNothingBehind(t, b, env, 2)
+	})
+}
+
 // assertNothingBehind goes Back from the neutral site: it must land on the
 // page before ours, and Back once more must not find ours either. Our
 // server must not be asked for a page again (which a Back to us would do:

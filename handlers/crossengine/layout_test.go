@@ -2,6 +2,7 @@ package crossengine
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/waymark/waymark/browser/engines"
@@ -19,9 +20,10 @@ type samplePage struct {
 
 var samplePages = []samplePage{
 	{Path: "/K7Q2M/en", Lang: "en"},
-	{Path: "/K7Q2M/ar", Lang: "ar", RTL: true}, // right to left, joined script
-	{Path: "/K7Q2M/ti", Lang: "ti"},            // Ethiopic, wide syllables
-	{Path: "/K7Q2M/vi", Lang: "vi"},            // stacked diacritics, long words
+	{Path: "/K7Q2M/ar", Lang: "ar", RTL: true},   // right to left, joined script
+	{Path: "/K7Q2M/ti", Lang: "ti"},              // Ethiopic, wide syllables
+	{Path: "/K7Q2M/vi", Lang: "vi"},              // stacked diacritics, long words
+	{Path: "/K7Q2M/ar/5", Lang: "ar", RTL: true}, // a lesson: steps, text-message buttons, the course's links
 }
 
 // TestLayout: on every sample page, no horizontal overflow (nothing to
@@ -36,7 +38,8 @@ func TestLayout(t *testing.T) {
 		// load); each page's subtest keeps its own screenshot on failure.
 		tb := openTab(t, e, vp, false)
 		for _, sp := range samplePages {
-			t.Run(sp.Lang, func(t *testing.T) {
+			// "ar", or "ar-5" for a lesson.
+			t.Run(strings.ReplaceAll(strings.TrimPrefix(sp.Path, "/K7Q2M/"), "/", "-"), func(t *testing.T) {
 				b := &tab{t: t, p: tb.p, e: e}
 				b.screenshotOnFailure(t)
 				b.open(env.ours.URL + sp.Path)
