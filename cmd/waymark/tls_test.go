@@ -264,3 +264,63 @@ func TestServeDomainRenewsCertificate(t *testing.T) {
 	}
 	t.Fatalf("first certificate %q never replaced within 60 s:\n%s", first, stderr.String())
 }
+
+// The key exchange a phone gets: one that offers the post-quantum hybrid
+// beside X25519, as Chromium and Firefox do, gets X25519 (32 bytes in the
+// server's first flight rather than 1,088: issue 26's 2G benchmark), and
+// the hybrid with --tls-post-quantum.
+func TestServeDomainKeyExchange(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		flags []string
+		want  tls.CurveID
+	}{
+		{"default", nil, tls.X25519},
+		{"tls-post-quantum", []string{"--tls-post-quantum"}, tls.X25519MLKEM768},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			httpsPort, httpPort := freeTCPPort(t), freeTCPPort(t)
+			directory, caRoot, roots := pebble(t, httpPort, httpsPort, 0)
+			ctx, cancel := context.WithCancel(context.Background())
+			var stderr lockedBuffer
+			done := make(chan int, 1)
+			go func() {
+				done <- run(ctx, append([]string{"serve", "--domain", "travel-info.example",
+					"--https-addr", net.JoinHostPort("127.0.0.1", itoa(httpsPort)), "--http-addr", net.JoinHostPort("127.0.0.1", itoa(httpPort)),
+					"--admin-addr", "127.0.0.1:0", "--data-dir", t.TempDir(),
+					"--acme-directory", directory, "--acme-ca-root", caRoot}, tc.flags...), io.Discard, &stderr)
+			}()
+			t.Cleanup(func() {
+				cancel()
+				select {
+				case <-done:
+				case <-time.After(20 * time.Second):
+					t.Error("serve did not stop")
+				}
+			})
+			phone := &tls.Config{RootCAs: roots, ServerName: "travel-info.example",
+				// Key shares for both, so neither needs a HelloRetryRequest.
+				CurvePreferences: []tls.CurveID{tls.X25519MLKEM768, tls.X25519}}
+			var err error
+			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+				var conn *tls.Conn
+				conn, err = tls.DialWithDialer(&net.Dialer{Timeout: 5 * time.Second}, "tcp", net.JoinHostPort("127.0.0.1", itoa(httpsPort)), phone)
+				if err == nil {
+					st := conn.ConnectionState()
+					conn.Close()
+					if st.Version != tls.VersionTLS13 || st.CurveID != tc.want {
+						t.Errorf("%s, key exchange %v; want TLS 1.3 and %v", tls.VersionName(st.Version), st.CurveID, tc.want)
+					}
+					return
+				}
+				select {
+				case code := <-done:
+					done <- code // for the clean-up
+					t.Fatalf("serve exited with %d: %s", code, stderr.String())
+				default:
+				}
+			}
+			t.Fatalf("no handshake within 60 s: %v\n%s", err, stderr.String())
+		})
+	}
+}
