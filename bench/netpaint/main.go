@@ -19,6 +19,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
@@ -78,17 +79,24 @@ func main() {
 	// One load per server first, not counted: the browser's first
 	// navigation starts its network service and the servers' first
 	// handshake warms their caches; neither is what a phone waits for.
+	// The key exchange each server agrees on with this browser decides
+	// the size of its first flight (a post-quantum hybrid's key share is
+	// about 1 KB more), so the warm-up says which it was.
+	var groups []string
 	for _, s := range servers {
-		_, addr, _ := strings.Cut(s, "=")
+		name, addr, _ := strings.Cut(s, "=")
 		l, err := newLink(profile{Name: "warm-up", DownKbit: 1 << 20, UpKbit: 1 << 20}, addr, 0)
 		if err != nil {
 			log.Fatal(err)
 		}
-		if _, _, err := coldLoad(bctx, fmt.Sprintf("https://%s:%d%s", *host, l.Port(), *path), time.Minute); err != nil {
+		_, _, group, err := coldLoad(bctx, fmt.Sprintf("https://%s:%d%s", *host, l.Port(), *path), time.Minute)
+		if err != nil {
 			log.Fatalf("netpaint: warm-up %s: %v", s, err)
 		}
+		groups = append(groups, name+" "+group)
 		l.Close()
 	}
+	fmt.Printf("Key exchange: %s\n\n", strings.Join(groups, ", "))
 
 	fmt.Println("| profile | RTT ms | loss | down/up kbit/s | server | median ms to painted number | min | max | network ms: connect to last byte before the paint (median) | min | round trips before the paint (median) | connections | KB down | loads (failed) |")
 	fmt.Println("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
@@ -121,13 +129,13 @@ func main() {
 				l := links[si]
 				c0, b0 := l.conns.Load(), l.bytesDown.Load()
 				url := fmt.Sprintf("https://%s:%d%s", *host, l.Port(), *path)
-				ms, win, err := coldLoad(bctx, url, p.RTT*40+30*time.Second)
+				ms, win, _, err := coldLoad(bctx, url, p.RTT*40+30*time.Second)
 				if err != nil {
 					// Once, on this loaded machine, a load never reported
 					// its paint: say so and try that load again, once.
 					fmt.Fprintf(os.Stderr, "netpaint: %s %s run %d: %v; trying again\n", p.Name, servers[si], r+1, err)
 					c0, b0 = l.conns.Load(), l.bytesDown.Load()
-					ms, win, err = coldLoad(bctx, url, p.RTT*40+30*time.Second)
+					ms, win, _, err = coldLoad(bctx, url, p.RTT*40+30*time.Second)
 				}
 				if err != nil {
 					// Counted and shown in the table, not hidden.
@@ -166,31 +174,44 @@ func main() {
 
 // coldLoad opens url in a new browser context (no connection, session
 // ticket or cache from before) and returns the milliseconds from the start
-// of the navigation to the painted emergency number.
-func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64, window [2]time.Time, err error) {
+// of the navigation to the painted emergency number, and the TLS key
+// exchange group the page came over.
+func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64, window [2]time.Time, group string, err error) {
 	ctx, cancel := chromedp.NewContext(bctx, chromedp.WithNewBrowserContext())
 	defer cancel()
 	ctx, cancelT := context.WithTimeout(ctx, limit)
 	defer cancelT()
+	var mu sync.Mutex
+	var seen string
+	if err := chromedp.Listen(ctx, func(ev any) {
+		if e, ok := ev.(*network.EventResponseReceived); ok && e.Type == network.ResourceTypeDocument && e.Response.SecurityDetails != nil {
+			mu.Lock()
+			seen = e.Response.SecurityDetails.KeyExchangeGroup
+			mu.Unlock()
+		}
+	}); err != nil {
+		return 0, window, "", err
+	}
+	groupOf := func() string { mu.Lock(); defer mu.Unlock(); return seen }
 	if err := chromedp.Do(ctx); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	if _, err := chromedp.Call(ctx, network.Enable, network.EnableParams{}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	if _, err := chromedp.Call(ctx, network.SetCacheDisabled, network.SetCacheDisabledParams{CacheDisabled: true}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: paintJS}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	// A tab that is not in front is not rendered, and then nothing is
 	// ever painted: bring it there, and let it believe it has the focus.
 	if _, err := chromedp.Call(ctx, page.BringToFront, cdp.Empty{}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	if _, err := chromedp.Call(ctx, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	// The window on this process's clock, from just before the navigation
 	// to when the paint was seen: the link's records are read inside it
@@ -198,7 +219,7 @@ func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64
 	// off this clock on a busy machine).
 	window[0] = time.Now()
 	if _, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url}); err != nil {
-		return 0, window, err
+		return 0, window, "", err
 	}
 	start := time.Now()
 	var last error
@@ -206,7 +227,7 @@ func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64
 		v, err := chromedp.Run(ctx, chromedp.Evaluate[float64](`window.__painted || 0`))
 		if err == nil && v > 0 {
 			window[1] = time.Now()
-			return v, window, nil
+			return v, window, groupOf(), nil
 		}
 		if err != nil {
 			last = err
@@ -216,7 +237,7 @@ func coldLoad(bctx context.Context, url string, limit time.Duration) (ms float64
 			dctx, dcancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 			state, _ := chromedp.Run(dctx, chromedp.Evaluate[string](`document.readyState + ", a.sos: " + !!document.querySelector("a.sos") + ", hidden: " + document.hidden`))
 			dcancel()
-			return 0, window, fmt.Errorf("the emergency number was not painted after %v (page: %s; last error: %v)",
+			return 0, window, "", fmt.Errorf("the emergency number was not painted after %v (page: %s; last error: %v)",
 				time.Since(start).Round(time.Millisecond), state, last)
 		}
 		time.Sleep(20 * time.Millisecond)
