@@ -124,6 +124,9 @@ func (c *Config) checkLessons(loc *locator, langs LanguageSet, add func(int, str
 			} else if g.Verified.IsZero() {
 				add(line(""), "%s: a guide needs the date it was last checked (verified = 2026-01-31)", what)
 			}
+			// A guide is a fact like a number: re-checked yearly, confirmed
+			// with its organisation, listed for the operator.
+			c.facts = append(c.facts, FactRef{Where: fmt.Sprintf("region %s: guide %s", r.ID, g.Name), Number: g.URL, Line: line("url"), Fact: &g.Fact})
 		}
 	}
 }

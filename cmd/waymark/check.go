@@ -67,7 +67,7 @@ func strictCheck(cfg *site.Config, w io.Writer, list bool) error {
 		}
 	}
 	if len(unconfirmed) > 0 {
-		fmt.Fprintf(w, "warning: %s not yet confirmed by their operator (confirmed = false); pages say so\n", plural(len(unconfirmed), "number"))
+		fmt.Fprintf(w, "warning: %s (numbers and the regions' guides) not yet confirmed by their operator (confirmed = false); pages say so of the numbers\n", plural(len(unconfirmed), "fact"))
 	}
 	if list {
 		for _, f := range unconfirmed {

@@ -215,7 +215,7 @@ func TestDefectsRefusedByServe(t *testing.T) {
 	reloads := func() int { return strings.Count(p.stderr.String(), "msg=reloaded") }
 	wait := func(what string, cond func() bool) {
 		t.Helper()
-		for deadline := time.Now().Add(20 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
+		for deadline := time.Now().Add(60 * time.Second); !cond(); time.Sleep(50 * time.Millisecond) {
 			if time.Now().After(deadline) {
 				t.Fatalf("no %s within 20 s:\n%s", what, p.stderr)
 			}

@@ -52,7 +52,7 @@ func hardStart(t *testing.T, nofile int, env []string, extra ...string) *faultPr
 			<-p.done
 		}
 	})
-	if err := faultReady(p, 15*time.Second); err != nil {
+	if err := faultReady(p, 60*time.Second); err != nil {
 		t.Fatalf("waymark serve did not start: %v\nstderr:\n%s", err, p.stderr)
 	}
 	return p
