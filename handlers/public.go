@@ -171,9 +171,7 @@ func (p *Public) serveLesson(c echo.Context, s *live, v *site.Venue, langSeg, n 
 		return p.render(c, s, s.Config.Default(), nil, "", http.StatusNotFound)
 	}
 	if c.Request().Method == http.MethodGet {
-		lessons := s.Config.LessonsOf(region.ID)
-		i, _ := strconv.Atoi(n)
-		p.viewed(lessons[i-1].ID)
+		p.viewed(choice.Lesson)
 	}
 	return p.writeChoice(c.Response(), c.Request(), c.Path(), choice, v, http.StatusOK)
 }

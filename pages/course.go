@@ -2,6 +2,7 @@ package pages
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/waymark/waymark/lang"
@@ -37,12 +38,7 @@ func (d *LessonData) Next() int {
 
 // Shows reports whether the lesson adds a block of the region's data.
 func (d *LessonData) Shows(what string) bool {
-	for _, w := range d.Lesson.Show {
-		if w == what {
-			return true
-		}
-	}
-	return false
+	return slices.Contains(d.Lesson.Show, what)
 }
 
 // CourseLink is one lesson in a list of the course: its position and ID.
@@ -147,7 +143,7 @@ func (s *Site) ChooseLesson(region *site.Region, venue *site.Venue, pathLang, n 
 	if !ok {
 		return Choice{}, false
 	}
-	return Choice{Page: s.lessonPages[pi][i-1][li], Locale: s.Locales[li], Known: true}, true
+	return Choice{Page: s.lessonPages[pi][i-1][li], Locale: s.Locales[li], Known: true, Lesson: s.Config.LessonsOf(region.ID)[i-1].ID}, true
 }
 
 // LessonPageFor returns a lesson's pre-rendered page of a region (with an

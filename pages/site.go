@@ -387,6 +387,9 @@ type Choice struct {
 	Locale *lang.Locale
 	// Known is false when the path named a language the site lacks.
 	Known bool
+	// Lesson is the lesson's ID on a lesson page (ChooseLesson), for its
+	// view count.
+	Lesson string
 }
 
 // Choose picks the page for a region, with the venue's area where it has

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"golang.org/x/text/language"
 )
 
 // Lesson is one lesson of the course behind the page's online-safety
@@ -112,7 +114,7 @@ func (c *Config) checkLessons(loc *locator, langs LanguageSet, add func(int, str
 				add(line("url"), "%s: url %v", what, err)
 			}
 			for _, l := range g.Languages {
-				if !isTag(l) {
+				if _, err := language.Parse(l); err != nil || l == "" {
 					add(line("languages"), "%s: languages: %q is not a language tag", what, l)
 				}
 			}
@@ -129,21 +131,6 @@ func (c *Config) checkLessons(loc *locator, langs LanguageSet, add func(int, str
 			c.facts = append(c.facts, FactRef{Where: fmt.Sprintf("region %s: guide %s", r.ID, g.Name), Number: g.URL, Line: line("url"), Fact: &g.Fact})
 		}
 	}
-}
-
-// isTag accepts a BCP 47-looking tag ("ar", "zh-Hans"): letters, digits
-// and hyphens, as a guide's languages are written.
-func isTag(s string) bool {
-	if s == "" || len(s) > 35 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		ch := s[i]
-		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '-') {
-			return false
-		}
-	}
-	return true
 }
 
 // TakesTexts reports whether a helpline has a text-message channel.
