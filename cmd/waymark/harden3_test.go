@@ -255,6 +255,13 @@ func slowBodies(t *testing.T, addr string, n int, stop <-chan struct{}) {
 		for {
 			select {
 			case <-stop:
+				// The flood is over: its connections go.
+				mu.Lock()
+				defer mu.Unlock()
+				for c := range open {
+					c.Close()
+					delete(open, c)
+				}
 				return
 			case <-tick.C:
 			}
@@ -366,14 +373,19 @@ func TestHardenSlowBodiesDefaultCap(t *testing.T) {
 	if peak > base+160<<20 {
 		t.Errorf("the resident size went from %d MB to %d MB under 10,000 slow bodies", base>>20, peak>>20)
 	}
+	// The flood leaves garbage the Go runtime would keep for minutes; the
+	// server returns it once the flood stops growing it (memory.go: a
+	// look every 2 s, releases at least 10 s apart). 60 s is for a loaded
+	// machine.
 	var after int64
-	for range 40 {
+	for range 120 {
 		time.Sleep(500 * time.Millisecond)
-		if after = p.rss(t); after < base+64<<20 {
+		if after = p.rss(t); after < base+32<<20 {
+			t.Logf("resident size back to %d MB", after>>20)
 			return
 		}
 	}
-	t.Errorf("20 s after the flood, the resident size is %d MB (%d MB at start)", after>>20, base>>20)
+	t.Errorf("60 s after the flood, the resident size is %d MB (%d MB at start)", after>>20, base>>20)
 }
 
 // TestHardenHostileFiles (issue 22, finding 6): a running server reloads

@@ -101,6 +101,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// back to the system now rather than over the next minutes, so that
 	// the resident size is what the site needs.
 	debug.FreeOSMemory()
+	// And after a flood, likewise (memory.go).
+	go returnMemory(ctx, 2*time.Second)
 	// Counting is for staff; help pages must not depend on it. An unusable
 	// file is tried again with back-off, and what cannot reach it by
 	// shutdown is saved to a fresh file beside it.
