@@ -136,5 +136,5 @@ func (s *Site) renderVariant(ri int, v *variant, li int) *Page {
 		// still the right help.
 		return s.pages[ri][li]
 	}
-	return newVenuePage(html)
+	return newVenuePage(html, s.slotLens)
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/text/language"
@@ -51,7 +52,8 @@ type Site struct {
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
-	pages      [][]*Page // [place][language]
+	pages      [][]*Page   // [place][language]
+	slotLens   slotLengths // the lengths of the venues' paths
 	// lessonPages are the course's pages: [place][lesson][language].
 	lessonPages [][][]*Page
 	// variants are the pages of venues whose posters' languages differ
@@ -140,6 +142,11 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 	}
 	s.negotiator = lang.NewNegotiator(tags)
 
+	for i := range cfg.Venues {
+		if n := len(cfg.Venues[i].Path()); n <= maxFastSlot {
+			s.slotLens |= 1 << n
+		}
+	}
 	// One pass over the venues: each place's, and each region's (areas
 	// included), in config order, for the featured languages.
 	var places []place
@@ -192,7 +199,7 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 			errs[i] = fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), s.Locales[li].ID, err)
 			return
 		}
-		s.pages[pi][li] = newPage(html)
+		s.pages[pi][li] = newPage(html, s.slotLens)
 	})
 	for _, err := range errs {
 		if err != nil {
@@ -272,13 +279,21 @@ type Line struct {
 	H *site.Helpline
 }
 
-// Render executes a named template into bytes.
+// renderBuffers hold a page while it renders: a buffer that grew to a
+// page's size is used again, instead of growing (and clearing) a new one
+// for each of the hundreds start-up renders.
+var renderBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Render executes a named template into bytes, of exactly their size: a
+// page keeps slices of them for as long as it is served.
 func (s *Site) Render(name string, data any) ([]byte, error) {
-	var b bytes.Buffer
-	if err := s.templates.ExecuteTemplate(&b, name, data); err != nil {
+	b := renderBuffers.Get().(*bytes.Buffer)
+	defer renderBuffers.Put(b)
+	b.Reset()
+	if err := s.templates.ExecuteTemplate(b, name, data); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(b.Bytes()), nil
 }
 
 // PageData is what the page templates see.

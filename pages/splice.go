@@ -38,6 +38,7 @@ type Page struct {
 	// page with slot S differs from the page with n zero bytes in each slot
 	// by the raw CRC of S shifted to each slot's place. See crcFor.
 	k, q, z []uint32
+	fast    slotLengths // the lengths k, q and z hold
 	// Content-Length header values per slot length, plain and gzip, so
 	// that a response formats no number.
 	plainLen, gzipLen [][]string
@@ -56,8 +57,19 @@ const maxFastSlot = 24
 // that no escaper changes, and never occurs in real content.
 const slotMarker = "/WmSlotQx9"
 
-func newPage(rendered []byte) *Page {
-	p := newVenuePage(rendered)
+// slotLengths is a set of slot lengths (bit n: length n) whose CRC terms
+// a page precomputes: those of the config's venue paths, and 0. A request
+// can only fill a slot with a venue's path, so every one it makes is fast;
+// precomputing every length to maxFastSlot cost a tenth of start-up.
+type slotLengths uint32
+
+// everySlot is every length up to maxFastSlot.
+const everySlot slotLengths = 1<<(maxFastSlot+1) - 1
+
+func (l slotLengths) has(n int) bool { return n <= maxFastSlot && l&(1<<n) != 0 }
+
+func newPage(rendered []byte, lens slotLengths) *Page {
+	p := newVenuePage(rendered, lens)
 	p.plainEmpty = p.AppendPlain(nil, "")
 	p.gzipEmpty = p.appendGzip(nil, "")
 	return p
@@ -66,27 +78,30 @@ func newPage(rendered []byte) *Page {
 // newVenuePage is newPage for a page served only with a venue's path in
 // its slot (a featured variant): it keeps no copy of the page with an
 // empty slot, which no request of it uses.
-func newVenuePage(rendered []byte) *Page {
+func newVenuePage(rendered []byte, lens slotLengths) *Page {
 	parts := bytes.Split(rendered, []byte(slotMarker))
-	p := &Page{}
+	p := &Page{fast: lens | 1}
 	// A flate writer holds about a megabyte: one serves every segment,
 	// and the pool every page (start-up renders hundreds).
 	zw := flateWriters.Get().(*flate.Writer)
 	defer flateWriters.Put(zw)
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer renderBuffers.Put(buf)
 	for i, seg := range parts {
 		p.segs = append(p.segs, seg)
 		p.crcs = append(p.crcs, crc32.ChecksumIEEE(seg))
 		p.ops = append(p.ops, x2nmodp(uint64(len(seg)), 3))
 		p.size += len(seg)
-		var buf bytes.Buffer
-		zw.Reset(&buf)
+		buf.Reset()
+		zw.Reset(buf)
 		zw.Write(seg)
 		if i == len(parts)-1 {
 			zw.Close()
 		} else {
 			zw.Flush()
 		}
-		p.deflate = append(p.deflate, buf.Bytes())
+		// Of exactly its size: kept for as long as the page is served.
+		p.deflate = append(p.deflate, bytes.Clone(buf.Bytes()))
 	}
 	p.precomputeCRC()
 	zeros := strings.Repeat("\x00", maxFastSlot)
@@ -108,11 +123,13 @@ func newVenuePage(rendered []byte) *Page {
 // not the best: a lesson is far under the byte budget, and start-up
 // compresses hundreds of them.
 func newStaticPage(rendered []byte) *Page {
-	var buf bytes.Buffer
+	buf := renderBuffers.Get().(*bytes.Buffer)
+	defer renderBuffers.Put(buf)
+	buf.Reset()
 	buf.Write(gzipHeader)
 	zw := staticWriters.Get().(*flate.Writer)
 	defer staticWriters.Put(zw)
-	zw.Reset(&buf)
+	zw.Reset(buf)
 	zw.Write(rendered)
 	zw.Close()
 	gz := binary.LittleEndian.AppendUint32(buf.Bytes(), crc32.ChecksumIEEE(rendered))
@@ -172,17 +189,31 @@ func (p *Page) ContentLength(gzip bool, slot string) []string {
 }
 
 func (p *Page) precomputeCRC() {
+	// The term of segment i is x^(8·(its bytes to the end + n·the slots
+	// after it)): the first factor is the same for every n, the second a
+	// power of one per n. Two multiplications a segment, instead of a
+	// power each (start-up does this for hundreds of pages).
+	shift := make([]uint32, len(p.segs))
+	after := 0
+	for i := len(p.segs) - 1; i > 0; i-- {
+		after += len(p.segs[i])
+		shift[i] = x2nmodp(uint64(after), 3)
+	}
 	zeros := make([]byte, maxFastSlot)
 	for n := 0; n <= maxFastSlot; n++ {
+		if !p.fast.has(n) {
+			p.k, p.z, p.q = append(p.k, 0), append(p.z, 0), append(p.q, 0)
+			continue
+		}
 		slot := zeros[:n]
 		p.k = append(p.k, p.crcSlow(slot))
 		p.z = append(p.z, crc32.ChecksumIEEE(slot))
+		slotOp := x2nmodp(uint64(n), 3)
 		var q uint32
-		after := 0
+		pow := uint32(1) << 31 // x^0
 		for i := len(p.segs) - 1; i > 0; i-- {
-			after += len(p.segs[i])
-			q ^= x2nmodp(uint64(after), 3)
-			after += n
+			q ^= multmodp(shift[i], pow)
+			pow = multmodp(slotOp, pow)
 		}
 		p.q = append(p.q, q)
 	}
@@ -191,7 +222,7 @@ func (p *Page) precomputeCRC() {
 // crcFor returns the CRC-32 of the page with slot filled in.
 func (p *Page) crcFor(slot string) uint32 {
 	n := len(slot)
-	if n > maxFastSlot {
+	if !p.fast.has(n) {
 		return p.crcSlow([]byte(slot))
 	}
 	d := crcString(slot) ^ p.z[n]

@@ -11,11 +11,18 @@ import (
 )
 
 // A spliced gzip stream must decompress (CRC and length checked by the
-// reader) to exactly the plain page, for any slot.
+// reader) to exactly the plain page, for any slot, whether its length's
+// CRC terms were precomputed or not.
 func TestSpliceGzip(t *testing.T) {
+	for _, lens := range []slotLengths{everySlot, 1 << len("/K7Q2M"), 0} {
+		spliceGzip(t, lens)
+	}
+}
+
+func spliceGzip(t *testing.T, lens slotLengths) {
 	rendered := "<a href=\"" + slotMarker + "/ar\">x</a>" + strings.Repeat("body text ", 500) +
 		"<a href=\"" + slotMarker + "/fa\">" + slotMarker + "</a>end"
-	p := newPage([]byte(rendered))
+	p := newPage([]byte(rendered), lens)
 	for _, slot := range []string{"", "/K7Q2M", "/A", strings.Repeat("Z", 24), strings.Repeat("Y", 40), "/\x00\xff"} {
 		plain := p.AppendPlain(nil, slot)
 		want := strings.ReplaceAll(rendered, slotMarker, slot)
@@ -43,7 +50,7 @@ func TestSpliceGzip(t *testing.T) {
 }
 
 func BenchmarkAppendGzip(b *testing.B) {
-	p := newPage([]byte(strings.Repeat("<a href=\""+slotMarker+"/ar\">x</a>"+strings.Repeat("text ", 100), 16)))
+	p := newPage([]byte(strings.Repeat("<a href=\""+slotMarker+"/ar\">x</a>"+strings.Repeat("text ", 100), 16)), everySlot)
 	buf := make([]byte, 0, 64<<10)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -56,7 +63,7 @@ func BenchmarkAppendGzip(b *testing.B) {
 func TestContentLengthMatchesBody(t *testing.T) {
 	rendered := []byte("<a href=\"" + slotMarker + "/ar\">x</a>" + strings.Repeat("body text ", 500) +
 		"<a href=\"" + slotMarker + "/fa\">" + slotMarker + "</a>end")
-	for _, p := range []*Page{newPage(rendered), newVenuePage(rendered)} {
+	for _, p := range []*Page{newPage(rendered, everySlot), newVenuePage(rendered, everySlot), newPage(rendered, 1<<6)} {
 		for n := 0; n <= maxFastSlot; n++ {
 			slot := strings.Repeat("K", n)
 			if got, want := p.ContentLength(true, slot)[0], strconv.Itoa(len(p.AppendGzip(nil, slot))); got != want {

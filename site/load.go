@@ -247,7 +247,7 @@ func (c *Config) validate(loc *locator, langs LanguageSet, add func(int, string,
 		}
 		checkOneStrip(a.Helplines, fmt.Sprintf("area %q", a.ID), func(j int) int { return rloc.in2("areas", i, "helplines", j, "strip") }, add)
 	}
-	c.checkLessons(loc, langs, add)
+	c.checkLessons(rloc, langs, add)
 	if c.DefaultRegion == "" {
 		add(loc.top("default_region"), "default_region is required")
 	} else if c.regionByID[c.DefaultRegion] == nil {

@@ -26,11 +26,13 @@ import (
 // (`bench/run scale`). The bounds here are generous, for a shared 2-core
 // CI machine that other jobs load: they catch what the issue found (16 s,
 // 1.1 GB, pages that never answer), not noise. Start-up is bounded by the
-// CPU time the process used (which neighbours barely change) as well as,
-// loosely, by the wall clock.
+// CPU time the process used as well as, loosely, by the wall clock. The
+// CPU time is about 4 s on a quiet machine, but neighbours still change
+// it (6.4 s in one CI run, beside the browser tests: caches and shared
+// cores), so its bound too is wide.
 const (
 	campaignVenues       = 100_000
-	maxCampaignStartCPU  = 6 * time.Second
+	maxCampaignStartCPU  = 10 * time.Second
 	maxCampaignStartWall = 30 * time.Second
 	// 288 MiB: thirty languages, pre-rendered variants and whole-script
 	// poster fonts on the staff sheet (issues 22, 23), and the course's
