@@ -30,7 +30,8 @@ func (d *PageData) Listen(section string) *Listen {
 	if s == nil {
 		return nil
 	}
-	sec := s.section(section)
+	d.calls++
+	sec := s.section(section, renderPos{d.order, d.calls})
 	rec := s.Audio.Get(d.L.ID, section)
 	if rec == nil || rec.Err != nil || rec.TextHash != audio.TextHash(d.L, sec.IDs) {
 		return nil
@@ -79,7 +80,13 @@ func (s *Site) withNumbers(rec *audio.Recording, numbers []string) *audio.Record
 		return nil
 	}
 	key := rec.Name + "\x00" + strings.Join(numbers, "\x00")
-	if j, ok := s.spoken[key]; ok || s.offered != nil {
+	if s.offered != nil {
+		return s.spoken[key]
+	}
+	// Build renders on every core.
+	s.learning.Lock()
+	defer s.learning.Unlock()
+	if j, ok := s.spoken[key]; ok {
 		return j
 	}
 	j, err := s.Audio.WithNumbers(rec, numbers)
@@ -93,18 +100,64 @@ func (s *Site) withNumbers(rec *audio.Recording, numbers []string) *audio.Record
 	return j
 }
 
+// renderPos is where a Listen call is in start-up's renders: the render's
+// place in their order, then the call's within it. Renders run on every
+// core; the sections are listed in the order one core would meet them.
+type renderPos struct{ render, call int }
+
+func (a renderPos) before(b renderPos) bool {
+	return a.render < b.render || a.render == b.render && a.call < b.call
+}
+
 // section records a section the templates name and returns its messages.
 // Build renders every page, so it sees every section; after it, kiosk
 // pages render per request, concurrently, and only read the list.
-func (s *Site) section(key string) audio.Section {
-	if i := slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key }); i >= 0 {
+func (s *Site) section(key string, at renderPos) audio.Section {
+	find := func() int {
+		return slices.IndexFunc(s.Sections, func(sec audio.Section) bool { return sec.Key == key })
+	}
+	if s.offered != nil {
+		if i := find(); i >= 0 {
+			return s.Sections[i]
+		}
+		return audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.recorded(), s.readOrder)}
+	}
+	s.learning.Lock()
+	defer s.learning.Unlock()
+	if i := find(); i >= 0 {
+		if at.before(s.sectionAt[i]) {
+			s.sectionAt[i] = at
+		}
 		return s.Sections[i]
 	}
 	sec := audio.Section{Key: key, IDs: audio.SectionIDs(key, s.Catalog.English(), s.recorded(), s.readOrder)}
-	if s.offered == nil {
-		s.Sections = append(s.Sections, sec)
-	}
+	s.Sections = append(s.Sections, sec)
+	s.sectionAt = append(s.sectionAt, at)
 	return sec
+}
+
+// learnt puts what the renders learnt in the order of one core: the
+// sections as the pages first show them, the recordings' errors sorted.
+func (s *Site) learnt() {
+	idx := make([]int, len(s.Sections))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		switch {
+		case s.sectionAt[a].before(s.sectionAt[b]):
+			return -1
+		case s.sectionAt[b].before(s.sectionAt[a]):
+			return 1
+		}
+		return 0
+	})
+	secs := make([]audio.Section, len(idx))
+	for i, j := range idx {
+		secs[i] = s.Sections[j]
+	}
+	s.Sections, s.sectionAt = secs, nil
+	slices.SortFunc(s.spokenErrs, func(a, b error) int { return strings.Compare(a.Error(), b.Error()) })
 }
 
 // shownByData are the messages a page shows only where its region's data
@@ -207,6 +260,6 @@ func (s *Site) learnReadingOrder(places []place) error {
 		}
 		offset += len(page)
 	}
-	s.Sections = nil // learnt with no order; rendering learns them again
+	s.Sections, s.sectionAt = nil, nil // learnt with no order; rendering learns them again
 	return nil
 }

@@ -89,8 +89,11 @@ func (s *Site) lessonData(r *site.Region, a *site.Area, loc *lang.Locale, prefix
 	return d
 }
 
-// renderLessons renders every lesson of every place in every language.
-func (s *Site) renderLessons(places []place) error {
+// renderLessons renders every lesson of every place in every language,
+// the renders of start-up from order on.
+func (s *Site) renderLessons(places []place, order int) error {
+	type job struct{ pi, n, li int }
+	var jobs []job
 	s.lessonPages = make([][][]*Page, len(places))
 	for pi, p := range places {
 		r, _ := s.Config.Region(p.region)
@@ -100,21 +103,37 @@ func (s *Site) renderLessons(places []place) error {
 		for n := range lessons {
 			// An area's lesson is its region's, unless the lesson shows
 			// data the area has its own of: memory grows with regions, not
-			// with areas (a campaign may have hundreds).
+			// with areas (a campaign may have hundreds). The region's
+			// place comes first.
 			if a != nil && !areaChanges(lessons[n], a) {
 				s.lessonPages[pi][n] = s.lessonPages[s.placeIdx[place{region: r.ID}]][n]
 				continue
 			}
 			s.lessonPages[pi][n] = make([]*Page, len(s.Locales))
-			for li, loc := range s.Locales {
-				// No venue path: a lesson's links are relative, so one page
-				// serves every venue of the place and the generic page.
-				html, err := s.Render("lesson", s.lessonData(r, a, loc, "", n+1))
-				if err != nil {
-					return fmt.Errorf("render lesson %q of region %q%s in %q: %w", lessons[n].ID, r.ID, areaLabel(a), loc.ID, err)
-				}
-				s.lessonPages[pi][n][li] = newStaticPage(html)
+			for li := range s.Locales {
+				jobs = append(jobs, job{pi, n, li})
 			}
+		}
+	}
+	errs := make([]error, len(jobs))
+	forEach(len(jobs), func(i int) {
+		j := jobs[i]
+		r, _ := s.Config.Region(places[j.pi].region)
+		a, _ := s.Config.Area(places[j.pi].area)
+		// No venue path: a lesson's links are relative, so one page
+		// serves every venue of the place and the generic page.
+		d := s.lessonData(r, a, s.Locales[j.li], "", j.n+1)
+		d.order = order + i
+		html, err := s.Render("lesson", d)
+		if err != nil {
+			errs[i] = fmt.Errorf("render lesson %q of region %q%s in %q: %w", d.Lesson.ID, r.ID, areaLabel(a), s.Locales[j.li].ID, err)
+			return
+		}
+		s.lessonPages[j.pi][j.n][j.li] = newStaticPage(html)
+	})
+	for _, err := range errs {
+		if err != nil {
+			return err // the first, in place, lesson and language order
 		}
 	}
 	return nil

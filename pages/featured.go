@@ -123,12 +123,14 @@ func (s *Site) page(ri int, venue *site.Venue, li int) *Page {
 	return s.variants[ri][vi-1].pages[li].Load()
 }
 
-// renderVariant renders one of a variant's pages.
-func (s *Site) renderVariant(ri int, v *variant, li int) *Page {
+// renderVariant renders one of a variant's pages, the order-th render of
+// start-up.
+func (s *Site) renderVariant(ri int, v *variant, li, order int) *Page {
 	r, _ := s.Config.Region(v.place.region)
 	a, _ := s.Config.Area(v.place.area)
 	d := s.data(r, a, s.Locales[li], slotMarker)
 	d.Featured = v.featured
+	d.order = order
 	html, err := s.Render("page", d)
 	if err != nil {
 		// Cannot happen once variant 0 rendered (the same template and

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"runtime"
 	"slices"
 	"strconv"
 	"sync"
@@ -49,6 +50,11 @@ type Site struct {
 	// recording and numbers (withNumbers); spokenErrs why some could not be.
 	spoken     map[string]*audio.Recording
 	spokenErrs []error
+	// learning guards what renders learn while Build runs them on every
+	// core (the sections, spoken); sectionAt is where each section was
+	// first met (audio.go).
+	learning  sync.Mutex
+	sectionAt []renderPos
 
 	negotiator *lang.Negotiator
 	placeIdx   map[place]int
@@ -194,6 +200,7 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 		a, _ := cfg.Area(places[pi].area)
 		d := s.data(r, a, s.Locales[li], slotMarker)
 		d.Featured = firsts[pi]
+		d.order = i
 		html, err := s.Render("page", d)
 		if err != nil {
 			errs[i] = fmt.Errorf("render region %q%s in %q: %w", r.ID, areaLabel(a), s.Locales[li].ID, err)
@@ -226,24 +233,35 @@ func build(cfg *site.Config, cat *lang.Catalog, assets fs.FS, rec *audio.Set, id
 			v.pages[li].Store(s.pages[r.pi][li])
 		}
 	}
+	order := len(errs)
 	forEach(budget*nl, func(i int) {
 		r := all[i/nl]
 		v := s.variants[r.pi][r.order]
-		v.pages[i%nl].Store(s.renderVariant(r.pi, v, i%nl))
+		v.pages[i%nl].Store(s.renderVariant(r.pi, v, i%nl, order+i))
 	})
-	if err := s.renderLessons(places); err != nil {
+	order += budget * nl
+	if err := s.renderLessons(places, order); err != nil {
 		return nil, err
 	}
+	s.learnt()
 	s.offer()
 	return s, nil
 }
 
-// forEach calls fn(0) to fn(n-1), in order. Not on several cores: a
-// render notes the recordings it offers (audio.go) in the site itself.
+// forEach calls fn(0) to fn(n-1) on every core: start-up renders and
+// compresses hundreds of pages, and a server waits for them. What the
+// renders learn (audio.go) is kept in the order of one core.
 func forEach(n int, fn func(i int)) {
-	for i := range n {
-		fn(i)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), n) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < n; i = int(next.Add(1)) - 1 {
+				fn(i)
+			}
+		})
 	}
+	wg.Wait()
 }
 
 func areaLabel(a *site.Area) string {
@@ -327,6 +345,9 @@ type PageData struct {
 	Course []CourseLink
 
 	site *Site // for Listen
+	// order is the render's place in start-up's order, and calls counts
+	// its Listen calls: where a section is first met (audio.go).
+	order, calls int
 }
 
 // Kiosk is what a kiosk page adds: its QR code and its reset.

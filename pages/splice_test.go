@@ -5,9 +5,12 @@ import (
 	"compress/gzip"
 	"hash/crc32"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/waymark/waymark/audio"
 )
 
 // A spliced gzip stream must decompress (CRC and length checked by the
@@ -99,5 +102,22 @@ func TestStaticPage(t *testing.T) {
 		if cl := p.ContentLength(true, slot); cl[0] != strconv.Itoa(len(p.AppendGzip(nil, slot))) {
 			t.Errorf("gzip Content-Length %v", cl)
 		}
+	}
+}
+
+// Renders on several cores meet sections in any order; learnt lists them
+// where one core would have met them first: by render, then by call.
+func TestLearntOrdersSectionsAsOneCore(t *testing.T) {
+	s := &Site{
+		Sections:  []audio.Section{{Key: "lesson-b"}, {Key: "helplines"}, {Key: "lesson-a"}, {Key: "emergency"}},
+		sectionAt: []renderPos{{render: 90, call: 1}, {render: 0, call: 2}, {render: 31, call: 4}, {render: 0, call: 1}},
+	}
+	s.learnt()
+	var got []string
+	for _, sec := range s.Sections {
+		got = append(got, sec.Key)
+	}
+	if want := []string{"emergency", "helplines", "lesson-a", "lesson-b"}; !slices.Equal(got, want) {
+		t.Errorf("sections %v, want %v", got, want)
 	}
 }
