@@ -348,8 +348,12 @@ func readMessages(name string, data []byte) ([]*Message, error) {
 		return nil, &FileError{File: name, Line: line, Problem: problem}
 	}
 	var out []*Message
+	lines := keyLines(data)
 	for id, body := range raw {
-		line := lineOfID(data, id)
+		line, ok := lines[id]
+		if !ok {
+			line = lineOfID(data, id)
+		}
 		m := &Message{ID: id, File: name, Line: line, Forms: map[string]string{}}
 		if bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
 			return nil, &FileError{File: name, Line: line, ID: id, Problem: "has no text (add \"other\")"}
@@ -390,6 +394,36 @@ func lineAt(data []byte, offset int64) int {
 		offset = int64(len(data))
 	}
 	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+// keyLines returns the line of each key of a JSON object, where it first
+// occurs, in one pass: searching the file for each of hundreds of keys
+// cost a tenth of every load.
+func keyLines(data []byte) map[string]int {
+	out := map[string]int{}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return out
+	}
+	line, at := 1, 0
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		key, _ := t.(string)
+		end := int(dec.InputOffset())
+		line += bytes.Count(data[at:end], []byte("\n"))
+		at = end
+		if _, seen := out[key]; !seen {
+			out[key] = line
+		}
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return out
+		}
+	}
+	return out
 }
 
 func lineOfID(data []byte, id string) int {
