@@ -2,6 +2,9 @@ package site
 
 import (
 	"bytes"
+	"runtime"
+	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 )
@@ -45,19 +48,40 @@ func decodeChunked(data []byte, c *Config) ([]toml.Key, bool) {
 		return nil, false
 	}
 	undecoded := md.Undecoded()
-	for _, chunk := range chunks {
-		var part struct {
-			Venues []Venue `toml:"venues"`
-		}
-		md, err := toml.Decode(string(chunk), &part)
-		if err != nil {
+	// The chunks are independent: decoded on every core (a national
+	// campaign's venues are most of its start-up), put together in order.
+	type result struct {
+		venues    []Venue
+		undecoded []toml.Key
+		err       error
+	}
+	results := make([]result, len(chunks))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(chunks)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(chunks); i = int(next.Add(1)) - 1 {
+				var part struct {
+					Venues []Venue `toml:"venues"`
+				}
+				md, err := toml.Decode(string(chunks[i]), &part)
+				results[i] = result{part.Venues, md.Undecoded(), err}
+			}
+		})
+	}
+	wg.Wait()
+	n := 0
+	for _, r := range results {
+		if r.err != nil {
 			return nil, false
 		}
-		if c.Venues == nil {
-			c.Venues = make([]Venue, 0, len(part.Venues)*len(chunks))
-		}
-		c.Venues = append(c.Venues, part.Venues...)
-		undecoded = append(undecoded, md.Undecoded()...)
+		n += len(r.venues)
+	}
+	c.Venues = make([]Venue, 0, n)
+	for i := range results {
+		c.Venues = append(c.Venues, results[i].venues...)
+		undecoded = append(undecoded, results[i].undecoded...)
+		results[i] = result{}
 	}
 	return undecoded, true
 }
