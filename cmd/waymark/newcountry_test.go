@@ -203,13 +203,13 @@ func TestNewCountryFromData(t *testing.T) {
 	good, _ := os.ReadFile(enFile)
 	faultWrite(t, enFile, strings.Replace(string(good), `"You can get 60 days to recover and think."`, `"You can get {{.Days}} days {{if .X}}to recover{{end}}."`, 1))
 	p.signal(t, syscall.SIGHUP)
-	p.waitLog(t, regexp.MustCompile(`texts/active\.en\.json:\d+: message \\?"rights\.ie-recovery\.p1\\?"`), 10*time.Second)
+	p.waitLog(t, regexp.MustCompile(`texts/active\.en\.json:\d+: message \\?"rights\.ie-recovery\.p1\\?"`), 60*time.Second) // a reload; 60 s for a loaded machine
 	if _, again := faultGet(t, p.url("/C0RK7/en")); !strings.Contains(again, "You can get 60 days to recover and think.") {
 		t.Error("a broken deployment text replaced the page")
 	}
 	faultWrite(t, enFile, strings.Replace(string(good), "60 days", "sixty days", 1))
 	p.signal(t, syscall.SIGHUP)
-	faultWaitBody(t, p, "/C0RK7/en", "You can get sixty days", 10*time.Second)
+	faultWaitBody(t, p, "/C0RK7/en", "You can get sixty days", 60*time.Second)
 	if err := p.stop(t, 10*time.Second); err != nil {
 		t.Errorf("serve exited with %v", err)
 	}

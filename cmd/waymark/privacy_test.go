@@ -249,7 +249,7 @@ func TestPrivacyBrokenFileKeepsCounts(t *testing.T) {
 	faultWrite(t, path, "this is not a database\n")
 	cfg := faultConfig(t, dir, func(s string) string { return s })
 	p := faultStart(t, dir, cfg, "--data-dir", data, "--flush-interval", "100ms")
-	p.waitLog(t, regexp.MustCompile(`scan counts file unusable.*`+regexp.QuoteMeta(path)), 5*time.Second)
+	p.waitLog(t, regexp.MustCompile(`scan counts file unusable.*`+regexp.QuoteMeta(path)), 30*time.Second)
 
 	for range 3 {
 		fetch(t, http.MethodGet, p.url("/K7Q2M"))
@@ -258,7 +258,7 @@ func TestPrivacyBrokenFileKeepsCounts(t *testing.T) {
 	if err := os.Rename(path, path+".broken"); err != nil {
 		t.Fatal(err)
 	}
-	p.waitLog(t, regexp.MustCompile(`scan counts file usable again`), 10*time.Second)
+	p.waitLog(t, regexp.MustCompile(`scan counts file usable again`), 30*time.Second)
 	deadline := time.Now().Add(30 * time.Second)
 	for todayScans(t, data, "K7Q2M") != 3 {
 		if time.Now().After(deadline) {

@@ -175,7 +175,7 @@ func TestScansDatabaseOutage(t *testing.T) {
 	after := timedScans(t, c, p, "H9XD2", normal)
 	// Back-off after failures reaches a few seconds; the counts wait.
 	waitScansInDB(t, pg, db, "H9XD2", warm+2*normal+outage, 60*time.Second)
-	p.waitLog(t, regexp.MustCompile(`scan counts written again after a failure`), 10*time.Second)
+	p.waitLog(t, regexp.MustCompile(`scan counts written again after a failure`), 30*time.Second)
 
 	// The machine is shared and loaded: "normal" is the median of every
 	// scan with the database up, before and after, and 1 ms of slack
