@@ -17,6 +17,7 @@ import (
 	"github.com/waymark/waymark/lang"
 	"github.com/waymark/waymark/locales"
 	"github.com/waymark/waymark/pages"
+	"github.com/waymark/waymark/site"
 )
 
 // mpegFrames is n frames of MPEG-2 layer III (8 kbit/s, 16 kHz, mono):
@@ -210,8 +211,18 @@ func TestAudioLesson(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if rec.Code != 200 || rec.Header().Get("Content-Type") != "audio/mpeg" || !bytes.Equal(rec.Body.Bytes(), file) {
-				t.Errorf("%s: status %d, %s, %d bytes; want 200, audio/mpeg, %d bytes", src, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Len(), len(file))
+			if rec.Code != 200 || rec.Header().Get("Content-Type") != "audio/mpeg" {
+				t.Errorf("%s: status %d, %s", src, rec.Code, rec.Header().Get("Content-Type"))
+			}
+			// A lesson that shows numbers (the lines that take texts, the
+			// strip's number) goes on to say them, as the helplines
+			// section does; any other is its file as recorded.
+			if numbers := lessonNumbers(t, d, l); len(numbers) == 0 {
+				if !bytes.Equal(rec.Body.Bytes(), file) {
+					t.Errorf("%s: %d bytes; want the file's %d", src, rec.Body.Len(), len(file))
+				}
+			} else {
+				saysAfter(t, rec.Body.Bytes(), file, numbers)
 			}
 			for k, v := range publicHeaders {
 				if got := rec.Header().Get(k); got != v[0] {
@@ -234,5 +245,63 @@ func TestAudioLesson(t *testing.T) {
 	}
 	if scans != 0 {
 		t.Errorf("%d scans counted", scans)
+	}
+}
+
+// lessonNumbers are the numbers a UK lesson page shows: those of the
+// lines that take texts, then the strip's.
+func lessonNumbers(t *testing.T, d *pages.Site, l *site.Lesson) []string {
+	t.Helper()
+	r, _ := d.Config.Region("uk")
+	var out []string
+	if slices.Contains(l.Show, site.ShowTexts) {
+		for i := range r.Helplines {
+			if h := &r.Helplines[i]; h.TakesTexts() {
+				for _, ch := range h.All() {
+					if ch.Dialable() {
+						out = append(out, ch.Number)
+					}
+				}
+			}
+		}
+	}
+	if slices.Contains(l.Show, site.ShowStrip) {
+		out = append(out, d.Config.StripLine(&site.Venue{Region: "uk"}).FirstCall())
+	}
+	return out
+}
+
+// saysAfter checks that a joined recording is the section's file, then
+// every digit of each number in turn.
+func saysAfter(t *testing.T, body, file []byte, numbers []string) {
+	t.Helper()
+	frames := func(b []byte) []byte {
+		f, err := audio.Frames(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	got, section := frames(body), frames(file)
+	if !bytes.HasPrefix(got, section) {
+		t.Fatal("the joined recording does not start with the section's own")
+	}
+	set, err := audio.Load(lang.Layer{FS: locales.FS(), Name: "locales"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest := got[len(section):]
+	for _, n := range numbers {
+		for _, c := range n {
+			if c < '0' || c > '9' {
+				continue
+			}
+			digit := frames(set.Get("en", audio.DigitKey(int(c-'0'))).Data)
+			i := bytes.Index(rest, digit)
+			if i < 0 {
+				t.Fatalf("the recording does not go on to say %s (digit %c)", n, c)
+			}
+			rest = rest[i+len(digit):]
+		}
 	}
 }

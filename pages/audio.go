@@ -6,6 +6,7 @@ import (
 
 	"github.com/waymark/waymark/audio"
 	"github.com/waymark/waymark/lang"
+	"github.com/waymark/waymark/site"
 )
 
 // Listen is what the "listen" template shows for one section: a native
@@ -57,17 +58,35 @@ func (d *PageData) spokenNumbers(section string) []string {
 			out = append(out, e.Number)
 		}
 	case "helplines":
-		for _, g := range d.Groups(d.Region.Helplines) {
-			for _, l := range g.Lines {
-				for _, ch := range l.H.All() {
-					if ch.Dialable() {
-						out = append(out, ch.Number)
-					}
-				}
+		out = d.dialable(d.Region.Helplines)
+	default:
+		// A lesson's own numbers (course.go): the lines that take texts,
+		// then the strip's number, which "learn one number by heart" asks
+		// a person who may not read to remember.
+		if d.lesson != nil && section == "lesson."+d.lesson.Lesson.ID {
+			out = d.dialable(d.lesson.TextLines)
+			if d.lesson.Strip != nil {
+				out = append(out, d.lesson.Strip.FirstCall())
 			}
 		}
 	}
 	return slices.DeleteFunc(out, func(n string) bool { return n == "" })
+}
+
+// dialable is the numbers of lines as the page shows them: in their
+// groups, each line's call and text numbers.
+func (d *PageData) dialable(hs []site.Helpline) []string {
+	var out []string
+	for _, g := range d.Groups(hs) {
+		for _, l := range g.Lines {
+			for _, ch := range l.H.All() {
+				if ch.Dialable() {
+					out = append(out, ch.Number)
+				}
+			}
+		}
+	}
+	return out
 }
 
 // withNumbers returns the recording joined with the digits of numbers,

@@ -64,6 +64,7 @@ func (s *Site) lessonData(r *site.Region, a *site.Area, loc *lang.Locale, prefix
 	lessons := s.Config.LessonsOf(r.ID)
 	l := lessons[n-1]
 	d := &LessonData{PageData: s.data(r, a, loc, prefix), Lesson: l, N: n, Total: len(lessons)}
+	d.PageData.lesson = d
 	en := s.Catalog.English()
 	d.Steps, d.Limits = numbered(en, lessonSteps(l.ID)), numbered(en, lessonLimits(l.ID))
 	if d.Shows(site.ShowTexts) {

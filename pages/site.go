@@ -345,6 +345,9 @@ type PageData struct {
 	Course []CourseLink
 
 	site *Site // for Listen
+	// lesson is the lesson a lesson page shows, for its recording's
+	// numbers (audio.go); nil elsewhere.
+	lesson *LessonData
 	// order is the render's place in start-up's order, and calls counts
 	// its Listen calls: where a section is first met (audio.go).
 	order, calls int
