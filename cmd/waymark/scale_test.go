@@ -108,7 +108,18 @@ func TestScaleNationalCampaign(t *testing.T) {
 			t.Errorf("staff %s is %d bytes besides its fonts: a page of venues, not all of them, was wanted", path, n)
 		}
 	}
-	if rss := p.rss(t); rss > maxCampaignRSS {
+	// Right after the staff pages, the resident size holds their garbage
+	// too, as much as the collector's pacing lets build up (up to twice
+	// the live heap): 246-257 MiB measured. What the bound is for is
+	// what stays (1.1 GB before issue 16); the server hands surges back
+	// within seconds (memory.go), so a loaded machine gets 30 s.
+	rss = p.rss(t)
+	t.Logf("RSS after the staff pages %.0f MiB", float64(rss)/(1<<20))
+	for deadline := time.Now().Add(30 * time.Second); rss > maxCampaignRSS && time.Now().Before(deadline); {
+		time.Sleep(time.Second)
+		rss = p.rss(t)
+	}
+	if rss > maxCampaignRSS {
 		t.Errorf("RSS after the staff pages %.0f MiB, over %d MiB", float64(rss)/(1<<20), maxCampaignRSS>>20)
 	}
 	if err := p.stop(t, 20*time.Second); err != nil {
