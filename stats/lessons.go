@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"text/tabwriter"
 	"time"
 )
 
@@ -97,31 +96,10 @@ func writeLessonTable(w io.Writer, rows []Row, course Course, threshold int) err
 		return err
 	}
 	rows = sortLessonRows(rows, order)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nLesson views: one count per lesson per day, never per venue, person or visit.")
-	totals := make(map[string]*Total)
-	var ids []string
-	fmt.Fprintln(tw, "DAY\tLESSON\tVIEWS")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Day, printable(r.Code), Display(r.Count, threshold))
-		t := totals[r.Code]
-		if t == nil {
-			t = new(Total)
-			totals[r.Code] = t
-			ids = append(ids, r.Code)
-		}
-		t.Add(r.Count, threshold)
-	}
-	if err := tw.Flush(); err != nil {
+	if _, err := fmt.Fprintln(w, "\nLesson views: one count per lesson per day, never per venue, person or visit."); err != nil {
 		return err
 	}
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nLESSON\tTOTAL")
-	slices.SortFunc(ids, lessonOrder(order))
-	for _, id := range ids {
-		fmt.Fprintf(tw, "%s\t%s\n", printable(id), totals[id].Display())
-	}
-	return tw.Flush()
+	return writeDays(w, rows, threshold, "DAY\tLESSON\tVIEWS", "\nLESSON\tTOTAL", lessonOrder(order))
 }
 
 // writeLessonCSV writes the lessons' section of a CSV: a blank line, the

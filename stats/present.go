@@ -88,18 +88,23 @@ func WriteTable(w io.Writer, rows []Row, threshold int, lessons Course) error {
 
 func writeVenueTable(w io.Writer, rows []Row, threshold int) error {
 	rows = sortedCopy(rows)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	if len(rows) == 0 {
 		// Said the same whether or not today has scans: telling when
 		// the day's first scan came would date it.
-		fmt.Fprintln(tw, NoCompletedScans)
-		return tw.Flush()
+		_, err := fmt.Fprintln(w, NoCompletedScans)
+		return err
 	}
+	return writeDays(w, rows, threshold, "DAY\tVENUE\tSCANS", "\nVENUE\tTOTAL", strings.Compare)
+}
 
+// writeDays writes rows, already in order, as an aligned table under
+// header, then under totalsHeader a total per code made with Total, codes
+// in the order of byCode.
+func writeDays(w io.Writer, rows []Row, threshold int, header, totalsHeader string, byCode func(a, b string) int) error {
 	totals := make(map[string]*Total)
 	var codes []string
-
-	fmt.Fprintln(tw, "DAY\tVENUE\tSCANS")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
 	for _, r := range rows {
 		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Day, printable(r.Code), Display(r.Count, threshold))
 		t := totals[r.Code]
@@ -110,15 +115,13 @@ func writeVenueTable(w io.Writer, rows []Row, threshold int) error {
 		}
 		t.Add(r.Count, threshold)
 	}
-
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-
 	// A second tabwriter, so the totals get their own column widths.
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\nVENUE\tTOTAL")
-	slices.Sort(codes)
+	fmt.Fprintln(tw, totalsHeader)
+	slices.SortFunc(codes, byCode)
 	for _, code := range codes {
 		fmt.Fprintf(tw, "%s\t%s\n", printable(code), totals[code].Display())
 	}
