@@ -96,9 +96,13 @@ func newVenuePage(rendered []byte, lens slotLengths) *Page {
 		p.ops = append(p.ops, x2nmodp(uint64(len(seg)), 3))
 		p.size += len(seg)
 	}
-	if filler, ok := absentByte(rendered); ok {
+	switch filler, ok := absentByte(rendered); {
+	case len(parts) == 1:
+		// No slot: one form serves any.
+		p.forms = []form{deflateForm(parts, 0, 0)}
+	case ok:
 		for n := 1; n <= maxFastSlot; n++ {
-			if lens.has(n) || n == 1 && len(parts) == 1 {
+			if lens.has(n) {
 				p.forms = append(p.forms, deflateForm(parts, n, filler))
 			}
 		}
@@ -126,8 +130,11 @@ type form struct {
 // form returns the page's form for a slot of n bytes, or nil. A page with
 // no slot has one form, for any slot.
 func (p *Page) form(n int) *form {
+	if len(p.segs) == 1 && len(p.forms) == 1 {
+		return &p.forms[0]
+	}
 	for i := range p.forms {
-		if p.forms[i].n == n || len(p.segs) == 1 {
+		if p.forms[i].n == n {
 			return &p.forms[i]
 		}
 	}
@@ -179,10 +186,10 @@ func deflateForm(parts [][]byte, n int, filler byte) form {
 // UTF-8 text; a page that somehow has it has another missing, or (with
 // every byte value in it) no form: its gzip is then made per request.
 func absentByte(page []byte) (byte, bool) {
-	var seen [256]bool
 	if bytes.IndexByte(page, 0xff) < 0 {
 		return 0xff, true
 	}
+	var seen [256]bool
 	for _, b := range page {
 		seen[b] = true
 	}

@@ -129,3 +129,24 @@ func TestLearntOrdersSectionsAsOneCore(t *testing.T) {
 		t.Errorf("sections %v, want %v", got, want)
 	}
 }
+
+// A page with no slot (no language links) is the same page whatever slot
+// a request brings, in one form.
+func TestPageWithoutSlot(t *testing.T) {
+	rendered := []byte(strings.Repeat("no slot here ", 300))
+	for _, p := range []*Page{newPage(rendered, 1<<6), newVenuePage(rendered, 1<<6)} {
+		for _, slot := range []string{"", "/K7Q2M", strings.Repeat("Y", 40)} {
+			zr, err := gzip.NewReader(bytes.NewReader(p.AppendGzip(nil, slot)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil || !bytes.Equal(got, rendered) {
+				t.Errorf("slot %q: the gzip page does not read back as the page (%v)", slot, err)
+			}
+			if cl := p.ContentLength(true, slot); cl != nil && cl[0] != strconv.Itoa(len(p.AppendGzip(nil, slot))) {
+				t.Errorf("slot %q: Content-Length %s, body %d bytes", slot, cl[0], len(p.AppendGzip(nil, slot)))
+			}
+		}
+	}
+}
