@@ -31,11 +31,15 @@ import (
 //
 // The time bound is on the CPU time that loading takes (user + system, all
 // threads, garbage collection included), which other builds on the machine
-// barely change; wall-clock time is logged, and bounded only loosely, since
-// on a busy machine it measures the neighbours as much as Waymark.
+// change less than the wall clock, but still change: about 3.5 s quiet,
+// 6.2 s beside the browser tests once loading ran on both cores (idle
+// workers spin, and neighbours share the caches). The bound is wide: it is
+// for the 16 s of issue 16, not noise. Wall-clock time is logged, and
+// bounded only loosely, since on a busy machine it measures the neighbours
+// as much as Waymark.
 const (
 	scaleVenues      = 100_000
-	maxScaleStartCPU = 6 * time.Second
+	maxScaleStartCPU = 10 * time.Second
 	maxScaleWall     = 30 * time.Second
 	// The heap kept after loading, and the most it held while loading
 	// (which sets the process's resident size).
