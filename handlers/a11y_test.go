@@ -368,6 +368,14 @@ type a11yDOM struct {
 		Outside string `json:"outside"`
 		Dir     string `json:"dir"`
 	} `json:"phones"`
+	pageChrome
+	Summaries []string `json:"summaries"`
+}
+
+// pageChrome is what every public page has around its content, read alike
+// from a help page (a11yDOMJS) and a lesson (lessonDOMJS): the icons, and
+// the status line that announces the Shift exit.
+type pageChrome struct {
 	SVGs    int      `json:"svgs"`
 	Exposed []string `json:"exposed"`
 	Status  struct {
@@ -377,7 +385,33 @@ type a11yDOM struct {
 		Press2  string `json:"press2"`
 		Leaving string `json:"leaving"`
 	} `json:"status"`
-	Summaries []string `json:"summaries"`
+}
+
+// check: icons hidden from screen readers, one status region, and the
+// Shift announcements in the page's language.
+func (c pageChrome) check(t *testing.T, e *browserEnv, langID string, ax axSummary) {
+	t.Helper()
+	if c.SVGs == 0 {
+		t.Error("no svg icons found: the check proves nothing")
+	}
+	if len(c.Exposed) > 0 {
+		t.Errorf("svg images not hidden from screen readers: %q", c.Exposed)
+	}
+	if !c.Status.Found {
+		t.Fatal("no #status")
+	}
+	if c.Status.Role != "status" || ax.roles["status"] != 1 {
+		t.Errorf(`#status role=%q, %d status regions in the accessibility tree; want role="status", one`, c.Status.Role, ax.roles["status"])
+	}
+	if want := e.announcement(t, langID, 2); c.Status.Press2 != want {
+		t.Errorf("data-press2 = %q, want %q", c.Status.Press2, want)
+	}
+	if want := e.announcement(t, langID, 1); c.Status.Press1 != want {
+		t.Errorf("data-press1 = %q, want %q", c.Status.Press1, want)
+	}
+	if want := e.text(t, langID, "exit.leaving"); c.Status.Leaving != want {
+		t.Errorf("data-leaving = %q, want %q", c.Status.Leaving, want)
+	}
 }
 
 const a11yDOMJS = `
@@ -584,29 +618,7 @@ func a11yStructure(t *testing.T, ctx context.Context, e *browserEnv, p a11yPage)
 			t.Errorf("%s: the number's computed direction is %q, want ltr", ph.Href, ph.Dir)
 		}
 	}
-	if d.SVGs == 0 {
-		t.Error("no svg icons found: the check proves nothing")
-	}
-	if len(d.Exposed) > 0 {
-		t.Errorf("svg images not hidden from screen readers: %q", d.Exposed)
-	}
-
-	// The Shift announcements, in the page's language.
-	if !d.Status.Found {
-		t.Fatal("no #status")
-	}
-	if d.Status.Role != "status" || ax.roles["status"] != 1 {
-		t.Errorf(`#status role=%q, %d status regions in the accessibility tree; want role="status", one`, d.Status.Role, ax.roles["status"])
-	}
-	if want := e.announcement(t, p.lang, 2); d.Status.Press2 != want {
-		t.Errorf("data-press2 = %q, want %q", d.Status.Press2, want)
-	}
-	if want := e.announcement(t, p.lang, 1); d.Status.Press1 != want {
-		t.Errorf("data-press1 = %q, want %q", d.Status.Press1, want)
-	}
-	if want := e.text(t, p.lang, "exit.leaving"); d.Status.Leaving != want {
-		t.Errorf("data-leaving = %q, want %q", d.Status.Leaving, want)
-	}
+	d.check(t, e, p.lang, ax)
 	if p.lang != "en" {
 		if en := e.announcement(t, "en", 2); d.Status.Press2 == en {
 			t.Errorf("data-press2 is the English %q on the %s page", en, p.lang)

@@ -1057,6 +1057,12 @@ func (l *requestLog) paths() []string {
 // ends, and returns a context that gives the test's actions 30 s in all.
 func newBrowserTab(t *testing.T, bctx context.Context) context.Context {
 	t.Helper()
+	return newBrowserTabFor(t, bctx, 30*time.Second)
+}
+
+// newBrowserTabFor is newBrowserTab with its actions given d in all.
+func newBrowserTabFor(t *testing.T, bctx context.Context, d time.Duration) context.Context {
+	t.Helper()
 	tab, cancel := chromedp.NewContext(bctx)
 	t.Cleanup(cancel)
 	if err := chromedp.Do(tab); err != nil {
@@ -1067,7 +1073,7 @@ func newBrowserTab(t *testing.T, bctx context.Context) context.Context {
 	if _, err := chromedp.Call(tab, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
 		t.Fatalf("focus emulation: %v", err)
 	}
-	ctx, cancelT := context.WithTimeout(tab, 30*time.Second)
+	ctx, cancelT := context.WithTimeout(tab, d)
 	t.Cleanup(cancelT)
 	return ctx
 }

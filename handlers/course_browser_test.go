@@ -104,28 +104,19 @@ func lessonPages(t *testing.T, e *browserEnv) []lessonPage {
 // are for one subtest), at the narrowest phone, 320×640.
 func lessonTab(t *testing.T, bctx context.Context, noJS bool, axe string) context.Context {
 	t.Helper()
-	tab, cancel := chromedp.NewContext(bctx)
-	t.Cleanup(cancel)
-	if err := chromedp.Do(tab); err != nil {
-		t.Fatalf("open tab: %v", err)
-	}
-	if _, err := chromedp.Call(tab, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true}); err != nil {
-		t.Fatalf("focus emulation: %v", err)
-	}
+	ctx := newBrowserTabFor(t, bctx, 10*time.Minute)
 	if axe != "" {
 		// Evaluated by DevTools in each new document before the page's own
 		// script, outside the page's CSP (as axeInject is).
-		if _, err := chromedp.Call(tab, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
+		if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: axe}); err != nil {
 			t.Fatalf("add axe-core to every document: %v", err)
 		}
 	}
 	if noJS {
-		if _, err := chromedp.Call(tab, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
 			t.Fatalf("disable JavaScript: %v", err)
 		}
 	}
-	ctx, cancelT := context.WithTimeout(tab, 10*time.Minute)
-	t.Cleanup(cancelT)
 	tabDo(t, ctx, "set a 320 px viewport", emulateViewport(reflowW, reflowH, true))
 	return ctx
 }
@@ -335,15 +326,7 @@ type lessonDOM struct {
 		Digits string `json:"digits"`
 		Dir    string `json:"dir"`
 	} `json:"phones"`
-	SVGs    int      `json:"svgs"`
-	Exposed []string `json:"exposed"`
-	Status  struct {
-		Found   bool   `json:"found"`
-		Role    string `json:"role"`
-		Press1  string `json:"press1"`
-		Press2  string `json:"press2"`
-		Leaving string `json:"leaving"`
-	} `json:"status"`
+	pageChrome
 	Summaries []string `json:"summaries"`
 }
 
@@ -477,27 +460,7 @@ func lessonStructure(t *testing.T, ctx context.Context, e *browserEnv, p lessonP
 			t.Errorf("%s: the number is not whole inside a dir=ltr element (digits %q, direction %q)", ph.Href, ph.Digits, ph.Dir)
 		}
 	}
-	if d.SVGs == 0 {
-		t.Error("no svg icons found: the check proves nothing")
-	}
-	if len(d.Exposed) > 0 {
-		t.Errorf("svg images not hidden from screen readers: %q", d.Exposed)
-	}
-	if !d.Status.Found {
-		t.Fatal("no #status")
-	}
-	if d.Status.Role != "status" || ax.roles["status"] != 1 {
-		t.Errorf(`#status role=%q, %d status regions in the accessibility tree; want role="status", one`, d.Status.Role, ax.roles["status"])
-	}
-	if want := e.announcement(t, p.lang, 2); d.Status.Press2 != want {
-		t.Errorf("data-press2 = %q, want %q", d.Status.Press2, want)
-	}
-	if want := e.announcement(t, p.lang, 1); d.Status.Press1 != want {
-		t.Errorf("data-press1 = %q, want %q", d.Status.Press1, want)
-	}
-	if want := e.text(t, p.lang, "exit.leaving"); d.Status.Leaving != want {
-		t.Errorf("data-leaving = %q, want %q", d.Status.Leaving, want)
-	}
+	d.check(t, e, p.lang, ax)
 	want := slices.Clone(d.Summaries)
 	got := slices.Clone(ax.disclosures)
 	slices.Sort(want)
