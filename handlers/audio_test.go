@@ -248,15 +248,16 @@ func TestAudioLesson(t *testing.T) {
 	}
 }
 
-// lessonNumbers are the numbers a UK lesson page shows: those of the
-// lines that take texts, then the strip's.
+// lessonNumbers are the numbers a UK lesson's recording says: those of
+// the confidential lines that take texts, then the strip's (if it is
+// confidential). The UK's only line that takes texts is the police's.
 func lessonNumbers(t *testing.T, d *pages.Site, l *site.Lesson) []string {
 	t.Helper()
 	r, _ := d.Config.Region("uk")
 	var out []string
 	if slices.Contains(l.Show, site.ShowTexts) {
 		for i := range r.Helplines {
-			if h := &r.Helplines[i]; h.TakesTexts() {
+			if h := &r.Helplines[i]; h.TakesTexts() && h.Confidential() {
 				for _, ch := range h.All() {
 					if ch.Dialable() {
 						out = append(out, ch.Number)
@@ -265,8 +266,8 @@ func lessonNumbers(t *testing.T, d *pages.Site, l *site.Lesson) []string {
 			}
 		}
 	}
-	if slices.Contains(l.Show, site.ShowStrip) {
-		out = append(out, d.Config.StripLine(&site.Venue{Region: "uk"}).FirstCall())
+	if s := d.Config.StripLine(&site.Venue{Region: "uk"}); slices.Contains(l.Show, site.ShowStrip) && s != nil && s.Confidential() {
+		out = append(out, s.FirstCall())
 	}
 	return out
 }

@@ -62,11 +62,15 @@ func (d *PageData) spokenNumbers(section string) []string {
 	default:
 		// A lesson's own numbers (course.go): the lines that take texts,
 		// then the strip's number, which "learn one number by heart" asks
-		// a person who may not read to remember.
+		// a person who may not read to remember. Only confidential lines':
+		// the page puts a police line that takes texts under "Police and
+		// inspectors" with its note, but the recording cannot say which
+		// group a number is in, and would offer it as a way to ask for
+		// help like any other.
 		if d.lesson != nil && section == "lesson."+d.lesson.Lesson.ID {
-			out = d.dialable(d.lesson.TextLines)
-			if d.lesson.Strip != nil {
-				out = append(out, d.lesson.Strip.FirstCall())
+			out = d.dialable(slices.DeleteFunc(slices.Clone(d.lesson.TextLines), func(h site.Helpline) bool { return !h.Confidential() }))
+			if s := d.lesson.Strip; s != nil && s.Confidential() {
+				out = append(out, s.FirstCall())
 			}
 		}
 	}
