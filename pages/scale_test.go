@@ -31,7 +31,7 @@ import (
 //
 // The time bound is on the CPU time that loading takes (user + system, all
 // threads, garbage collection included), which other builds on the machine
-// change less than the wall clock, but still change: about 3.5 s quiet,
+// change less than the wall clock, but still change: about 5 s quiet,
 // 6.2 s beside the browser tests once loading ran on both cores (idle
 // workers spin, and neighbours share the caches). The bound is wide: it is
 // for the 16 s of issue 16, not noise. Wall-clock time is logged, and
